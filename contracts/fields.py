@@ -1,0 +1,256 @@
+"""Field types shared by every contract.
+
+Each extract's schema is built from these factories, so a rule such as "a date is
+YYYY-MM-DD or D/M/YYYY between 1990-01-01 and the end of the reporting month" is
+written once. Every factory returns a pandera ``Column`` over *text* cells (the
+readers hand over trimmed strings, blanks as null) whose ``metadata["field"]``
+names the type the cell becomes once it passes: ``parse_frame`` uses it, so the
+check and the conversion can never disagree.
+
+All functions here are vectorised over a pandas Series: no per-row Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera import Check
+
+DATE_FLOOR = date(1990, 1, 1)
+
+_ISO_DATE = r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
+_UK_DATE = r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+_INTEGER = r"[+-]?\d+"
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+
+DATE_HINT = "use YYYY-MM-DD or D/M/YYYY"
+
+
+# --- parsing: text -> typed values (null where blank or invalid) -------------------
+
+
+def parse_date(values: pd.Series) -> pd.Series:
+    """Dates in ISO or UK day-first form; anything else (or an impossible day) is NaT."""
+    text = values.astype("string").str.strip()
+    parts = text.str.extract(f"^{_ISO_DATE}$").fillna(text.str.extract(f"^{_UK_DATE}$"))
+    numbers = parts.astype("float64").rename(columns={"y": "year", "m": "month", "d": "day"})
+    return pd.to_datetime(numbers, errors="coerce")
+
+
+def parse_number(values: pd.Series) -> pd.Series:
+    """Numbers with '.' as the decimal mark; '1,0' and '1e3' are not numbers."""
+    text = values.astype("string").str.strip()
+    valid = text.str.fullmatch(_NUMBER).fillna(False).astype(bool)
+    return pd.to_numeric(text.where(valid), errors="coerce").astype("float64")
+
+
+def parse_integer(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip()
+    valid = text.str.fullmatch(_INTEGER).fillna(False).astype(bool)
+    return pd.to_numeric(text.where(valid), errors="coerce").astype("Int64")
+
+
+def parse_boolean(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip().str.lower()
+    result = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    result[text.isin(_TRUE).fillna(False).astype(bool)] = True
+    result[text.isin(_FALSE).fillna(False).astype(bool)] = False
+    return result
+
+
+def parse_code(values: pd.Series) -> pd.Series:
+    """Codes match case-insensitively with white space trimmed: store them lower-case."""
+    return values.astype("string").str.strip().str.lower()
+
+
+def parse_upper_code(values: pd.Series) -> pd.Series:
+    """District and indicator codes are upper-case; references match them in any case."""
+    return values.astype("string").str.strip().str.upper()
+
+
+def parse_text(values: pd.Series) -> pd.Series:
+    return values.astype("string").str.strip()
+
+
+PARSERS = {
+    "text": parse_text,
+    "id": parse_text,
+    "code": parse_code,
+    "upper_code": parse_upper_code,
+    "date": parse_date,
+    "number": parse_number,
+    "integer": parse_integer,
+    "boolean": parse_boolean,
+}
+
+# The DuckDB type each field lands as in the raw schema.
+SQL_TYPES = {
+    "text": "VARCHAR",
+    "id": "VARCHAR",
+    "code": "VARCHAR",
+    "upper_code": "VARCHAR",
+    "date": "DATE",
+    "number": "DOUBLE",
+    "integer": "BIGINT",
+    "boolean": "BOOLEAN",
+}
+
+
+def parse_frame(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Convert every schema column of a validated text frame to its field type."""
+    return pd.DataFrame(
+        {
+            name: PARSERS[column.metadata["field"]](frame[name])
+            for name, column in schema.columns.items()
+        },
+        index=frame.index,
+    )
+
+
+# --- checks: why a cell cannot be parsed ---------------------------------------------
+
+
+def is_date() -> Check:
+    return Check(
+        lambda s: parse_date(s).notna(),
+        error=f"is not a valid date ({DATE_HINT})",
+    )
+
+
+def date_in_range(latest: date) -> Check:
+    """Every date must lie between 1990-01-01 and the last day of the reporting month."""
+    floor, ceiling = pd.Timestamp(DATE_FLOOR), pd.Timestamp(latest)
+
+    # (not named in_range: pandera dispatches a check by its function's name)
+    def within_dates(s: pd.Series) -> pd.Series:
+        parsed = parse_date(s)
+        return parsed.isna() | parsed.between(floor, ceiling)
+
+    return Check(
+        within_dates,
+        error=f"is outside the allowed range {DATE_FLOOR.isoformat()} to {latest.isoformat()}",
+    )
+
+
+def is_number() -> Check:
+    return Check(
+        lambda s: parse_number(s).notna(),
+        error="is not a number (use '.' as the decimal mark, e.g. 0.5)",
+    )
+
+
+def is_integer() -> Check:
+    return Check(lambda s: parse_integer(s).notna(), error="is not a whole number")
+
+
+def is_boolean() -> Check:
+    return Check(
+        lambda s: parse_boolean(s).notna(),
+        error="is not a yes/no value (use true/false, yes/no, y/n or 1/0)",
+    )
+
+
+def in_codes(codes: Iterable[str]) -> Check:
+    allowed = sorted(codes)
+    return Check(
+        lambda s: parse_code(s).isin(allowed),
+        error=f"is not one of: {', '.join(allowed)}",
+    )
+
+
+def number_bound(*, gt: float | None = None, ge: float | None = None, le: float | None = None):
+    """A range on a number, passing cells that are not numbers (is_number reports those)."""
+    checks = []
+    if gt is not None:
+        checks.append(
+            Check(lambda s: ~(parse_number(s) <= gt), error=f"must be greater than {gt:g}")
+        )
+    if ge is not None:
+        checks.append(Check(lambda s: ~(parse_number(s) < ge), error=f"must be at least {ge:g}"))
+    if le is not None:
+        checks.append(Check(lambda s: ~(parse_number(s) > le), error=f"must be at most {le:g}"))
+    return checks
+
+
+def matches(pattern: str, error: str) -> Check:
+    return Check(lambda s: s.astype("string").str.fullmatch(pattern).fillna(False), error=error)
+
+
+def in_upper_codes(codes: Iterable[str], error: str) -> Check:
+    allowed = set(codes)
+    return Check(lambda s: parse_upper_code(s).isin(allowed), error=error)
+
+
+# --- column factories ------------------------------------------------------------------
+
+
+def _column(field: str, required: bool, checks: list[Check], present: bool = True) -> pa.Column:
+    """A text column: ``required`` = a value is needed; ``present`` = the column must exist."""
+    return pa.Column(
+        object,
+        nullable=not required,
+        required=present or required,
+        checks=checks,
+        metadata={"field": field},
+    )
+
+
+def identifier(required: bool = True) -> pa.Column:
+    """Ids are text, trimmed, compared case-sensitively (readers turn 12345.0 into 12345)."""
+    return _column("id", required, [])
+
+
+def text(required: bool = False) -> pa.Column:
+    return _column("text", required, [], present=required)
+
+
+def code(codes: Iterable[str], required: bool = True) -> pa.Column:
+    return _column("code", required, [in_codes(codes)], present=required)
+
+
+def date_field(latest: date, required: bool = False) -> pa.Column:
+    return _column("date", required, [is_date(), date_in_range(latest)], present=required)
+
+
+def number(required: bool = True, **bounds: float) -> pa.Column:
+    return _column("number", required, [is_number(), *number_bound(**bounds)], present=required)
+
+
+def integer(required: bool = True, checks: list[Check] | None = None) -> pa.Column:
+    return _column("integer", required, [is_integer(), *(checks or [])], present=required)
+
+
+def boolean(required: bool = True) -> pa.Column:
+    return _column("boolean", required, [is_boolean()], present=required)
+
+
+def unchecked(field: str, present: bool = True) -> pa.Column:
+    """A column whose rules depend on another column: the extract's row checks own them."""
+    return _column(field, False, [], present=present)
+
+
+def upper_code(checks: list[Check], required: bool = True) -> pa.Column:
+    return _column("upper_code", required, checks, present=required)
+
+
+def row_rule(column: str, reason: str, passes) -> Check:
+    """A rule across columns, reported against ``column`` with ``reason``.
+
+    ``passes(frame) -> bool Series`` must be True for rows that satisfy the rule,
+    including rows where the rule does not apply.
+    """
+    return Check(passes, name=column, error=reason)
+
+
+def not_before(later: str, earlier: str) -> Check:
+    """``later`` may not precede ``earlier`` (rows where either is blank or invalid pass)."""
+    return row_rule(
+        later,
+        f"{later} is before {earlier}",
+        lambda frame: ~(parse_date(frame[later]) < parse_date(frame[earlier])),
+    )

@@ -1,0 +1,1 @@
+{{ latest_version(ref('stg_core_assessments'), 'assessment_id') }}

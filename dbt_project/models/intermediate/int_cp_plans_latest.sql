@@ -1,0 +1,1 @@
+{{ latest_version(ref('stg_cp_plans'), 'plan_id') }}

@@ -1,0 +1,1 @@
+{{ latest_version(ref('stg_initial_assessments'), 'assessment_id') }}

@@ -1,0 +1,1 @@
+{{ latest_version(ref('stg_looked_after'), 'period_id') }}

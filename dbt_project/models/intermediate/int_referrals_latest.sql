@@ -1,0 +1,1 @@
+{{ latest_version(ref('stg_referrals'), 'referral_id') }}

@@ -1,0 +1,23 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'initial_assessments') }}
+
+),
+
+renamed as (
+
+    select
+        reporting_month,
+        district_code,
+        assessment_id,
+        child_id,
+        referral_date,
+        start_date,
+        completed_date
+    from source
+
+)
+
+select * from renamed

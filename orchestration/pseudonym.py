@@ -1,0 +1,53 @@
+"""Keyed pseudonyms for child_id, applied the moment a file is read.
+
+child_id is personal data: only HMAC-SHA256(key, child_id) reaches the warehouse,
+the audit, logs and Dagster metadata. The same key gives the same pseudonym in
+every month and district, so a child can still be counted once. The key comes from
+SCORECARD_PSEUDONYM_KEY or, failing that, a key file created on first use outside
+the repository and the warehouse (SCORECARD_PSEUDONYM_KEY_FILE, default
+~/.config/scorecard/pseudonym.key), readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+
+import pandas as pd
+
+from orchestration.settings import pseudonym_key_file
+
+PSEUDONYM_LENGTH = 32  # hex characters: 128 bits
+
+
+def load_key() -> bytes:
+    if key := os.getenv("SCORECARD_PSEUDONYM_KEY"):
+        return key.encode("utf-8")
+    path = pseudonym_key_file()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode("utf-8")
+
+
+class Pseudonymiser:
+    def __init__(self, key: bytes):
+        self._key = key
+
+    def one(self, child_id: str) -> str:
+        digest = hmac.new(self._key, child_id.encode("utf-8"), hashlib.sha256)
+        return digest.hexdigest()[:PSEUDONYM_LENGTH]
+
+    def column(self, values: pd.Series) -> pd.Series:
+        """Pseudonymise a column; blanks stay blank. Hashes each distinct id once."""
+        distinct = values.dropna().unique()
+        pseudonyms = values.map({value: self.one(value) for value in distinct})
+        return pseudonyms.astype(object).where(values.notna(), None)
+
+    def fingerprint(self) -> str:
+        """Identifies the key without revealing it, so a change of key can be noticed."""
+        return self.one("\x00scorecard-key-fingerprint")

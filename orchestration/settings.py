@@ -1,0 +1,41 @@
+"""Where things live, from environment variables with working defaults.
+
+One place reads the environment, so the CLI, `dagster dev`, the sensor and the
+tests agree on the landing folder, the published warehouse and the working
+database without any path of one machine in the code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_LANDING_DIR = Path("data/landing")
+DEFAULT_WAREHOUSE = Path("data/scorecard.duckdb")
+DEFAULT_KEY_FILE = Path("~/.config/scorecard/pseudonym.key")
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    warehouse: Path
+    work_db: Path
+    county_name: str
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        warehouse = Path(os.getenv("SCORECARD_WAREHOUSE") or DEFAULT_WAREHOUSE).absolute()
+        work_db = os.getenv("SCORECARD_WORK_DB") or warehouse.with_name(
+            f".{warehouse.name}.work.duckdb"
+        )
+        return cls(
+            landing_dir=Path(os.getenv("SCORECARD_LANDING_DIR") or DEFAULT_LANDING_DIR).absolute(),
+            warehouse=warehouse,
+            work_db=Path(work_db).absolute(),
+            county_name=os.getenv("SCORECARD_COUNTY_NAME") or "County",
+        )
+
+
+def pseudonym_key_file() -> Path:
+    return Path(os.getenv("SCORECARD_PSEUDONYM_KEY_FILE") or DEFAULT_KEY_FILE).expanduser()
