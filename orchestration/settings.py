@@ -24,15 +24,29 @@ class Settings:
     county_name: str
 
     @classmethod
-    def from_env(cls) -> Settings:
-        warehouse = Path(os.getenv("SCORECARD_WAREHOUSE") or DEFAULT_WAREHOUSE).absolute()
-        work_db = os.getenv("SCORECARD_WORK_DB") or warehouse.with_name(
-            f".{warehouse.name}.work.duckdb"
-        )
+    def resolve(
+        cls,
+        landing_dir: str | Path | None = None,
+        warehouse: str | Path | None = None,
+        work_db: str | Path | None = None,
+    ) -> Settings:
+        """Explicit values first, then SCORECARD_* environment variables, then defaults.
+
+        The working database defaults to a hidden file beside the warehouse, on the
+        same file system, so publishing can rename rather than copy across disks.
+        """
+        warehouse = Path(
+            warehouse or os.getenv("SCORECARD_WAREHOUSE") or DEFAULT_WAREHOUSE
+        ).absolute()
+        work_db = work_db or os.getenv("SCORECARD_WORK_DB")
         return cls(
-            landing_dir=Path(os.getenv("SCORECARD_LANDING_DIR") or DEFAULT_LANDING_DIR).absolute(),
+            landing_dir=Path(
+                landing_dir or os.getenv("SCORECARD_LANDING_DIR") or DEFAULT_LANDING_DIR
+            ).absolute(),
             warehouse=warehouse,
-            work_db=Path(work_db).absolute(),
+            work_db=Path(work_db).absolute()
+            if work_db
+            else warehouse.with_name(f".{warehouse.name}.work.duckdb"),
             county_name=os.getenv("SCORECARD_COUNTY_NAME") or "County",
         )
 

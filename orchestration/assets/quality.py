@@ -1,0 +1,210 @@
+"""Great Expectations suites on the marts, as blocking checks before publishing.
+
+GX 1.x runs here on pandas frames read from the working database (its SQL
+datasource does not work with DuckDB 2.0, and dagster-ge only supports GX < 1.0).
+The marts are validated one financial year at a time, so memory stays flat however
+long the history. A failing suite stops the publish: the published file stays as it was.
+"""
+
+import os
+from collections.abc import Iterator
+
+import duckdb
+import pandas as pd
+from dagster import AssetCheckResult, AssetCheckSpec, AssetKey, MetadataValue, multi_asset_check
+
+from orchestration.assets import WAREHOUSE_POOL
+from orchestration.resources import ScorecardResource
+
+SCORECARD_MONTHLY = AssetKey(["marts", "scorecard_monthly"])
+FCT_WORKFORCE_MONTHLY = AssetKey(["marts", "fct_workforce_monthly"])
+DIMENSIONS = [AssetKey(["marts", name]) for name in ("dim_month", "dim_district", "dim_indicator")]
+
+DATA_STATUSES = [
+    "ok", "not_submitted", "insufficient_history", "no_denominator", "zero_denominator",
+    "incomplete",
+]  # fmt: skip
+RAGS = ["green", "amber", "red"]
+DIRECTIONS = ["improving", "worsening", "unchanged"]
+TEAM_TYPES = ["fieldwork", "looked_after", "adolescent", "disabled_children", "other"]
+# Shares of a whole; PERM_FILLED_PCT and ESTAB_VARIANCE_PCT may leave 0-100 legitimately.
+SHARE_INDICATORS = ["IA_7WD_PCT", "CA_35WD_PCT", "AGENCY_FTE_PCT"]
+
+
+def _scorecard_expectations(expected_rows: int) -> list:
+    import great_expectations as gx
+
+    e = gx.expectations
+    nonnegative = 'unit in ["count", "rate_per_10k", "ratio"]'
+    return [
+        e.ExpectTableRowCountToEqual(value=expected_rows),
+        e.ExpectCompoundColumnsToBeUnique(
+            column_list=["month_start", "district_code", "indicator_code"]
+        ),
+        e.ExpectColumnValuesToNotBeNull(column="data_status"),
+        e.ExpectColumnValuesToBeInSet(column="data_status", value_set=DATA_STATUSES),
+        e.ExpectColumnValuesToBeInSet(column="rag", value_set=RAGS),
+        e.ExpectColumnValuesToBeInSet(column="direction", value_set=DIRECTIONS),
+        e.ExpectColumnValuesToNotBeNull(
+            column="value", row_condition='data_status == "ok"', condition_parser="pandas"
+        ),
+        e.ExpectColumnValuesToBeBetween(
+            column="value",
+            min_value=0,
+            max_value=100,
+            row_condition=f"indicator_code in {SHARE_INDICATORS}",
+            condition_parser="pandas",
+        ),
+        e.ExpectColumnValuesToBeBetween(
+            column="value", min_value=0, row_condition=nonnegative, condition_parser="pandas"
+        ),
+        e.ExpectColumnValuesToBeBetween(
+            column="numerator", min_value=0, row_condition=nonnegative, condition_parser="pandas"
+        ),
+        e.ExpectColumnValuesToBeInSet(column="rag_consistent", value_set=[True]),
+    ]
+
+
+def _workforce_expectations() -> list:
+    import great_expectations as gx
+
+    e = gx.expectations
+    counts = [
+        "case_holding_headcount", "case_holding_fte", "agency_headcount", "agency_fte",
+        "permanent_fte", "establishment_fte", "allocated_cases",
+    ]  # fmt: skip
+    return [
+        e.ExpectCompoundColumnsToBeUnique(
+            column_list=["month_start", "district_code", "team_code"]
+        ),
+        e.ExpectColumnValuesToBeInSet(column="team_type", value_set=TEAM_TYPES),
+        *(e.ExpectColumnValuesToBeBetween(column=column, min_value=0) for column in counts),
+    ]
+
+
+def rag_consistent(frame: pd.DataFrame) -> pd.Series:
+    """Does each row's colour sit in the band its value, target and tolerance give?
+
+    An independent reading of indicators.md's RAG rule, so a broken mart is caught
+    rather than trusted: colour only with a value, a target and a polarity.
+    """
+    value, target = frame["value"].round(6), frame["target"].round(6)
+    tolerance = frame["tolerance_pct"].fillna(0) / 100
+    lower = frame["polarity"] == "lower_is_better"
+    edge = (frame["target"] * (1 + tolerance.where(lower, -tolerance))).round(6)
+    better_than_target = (value <= target).where(lower, value >= target)
+    within_tolerance = (value <= edge).where(lower, value >= edge)
+    expected = pd.Series(
+        [
+            "green" if green else "amber" if amber else "red"
+            for green, amber in zip(better_than_target, within_tolerance, strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
+    rated = frame["value"].notna() & frame["target"].notna() & (frame["polarity"] != "neutral")
+    return (frame["rag"].isna() & ~rated) | (rated & frame["rag"].eq(expected))
+
+
+def validate(frame: pd.DataFrame, expectations: list, name: str) -> list[dict]:
+    """Run a GX suite on a frame; one summary per expectation."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = (
+        context.data_sources.add_pandas(name)
+        .add_dataframe_asset(name)
+        .add_batch_definition_whole_dataframe(name)
+    )
+    suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=name, data=batch, suite=suite)
+    )
+    results = definition.run(batch_parameters={"dataframe": frame})
+    return [
+        {
+            "expectation": result.expectation_config.type,
+            "column": result.expectation_config.kwargs.get("column"),
+            "success": bool(result.success),
+            "unexpected_count": result.result.get("unexpected_count"),
+            "sample": [str(v) for v in (result.result.get("partial_unexpected_list") or [])][:5],
+        }
+        for result in results.results
+    ]
+
+
+def _check_result(key: AssetKey, summaries: list[dict], chunks: int) -> AssetCheckResult:
+    failed = [summary for summary in summaries if not summary["success"]]
+    return AssetCheckResult(
+        asset_key=key,
+        check_name="great_expectations",
+        passed=not failed,
+        metadata={
+            "expectations_run": len(summaries),
+            "expectations_failed": len(failed),
+            "financial_years_validated": chunks,
+            "failures": MetadataValue.json(failed[:20]),
+        },
+        description="All expectations met"
+        if not failed
+        else f"{len(failed)} expectation(s) failed",
+    )
+
+
+@multi_asset_check(
+    specs=[
+        AssetCheckSpec(
+            "great_expectations",
+            asset=SCORECARD_MONTHLY,
+            blocking=True,
+            additional_deps=DIMENSIONS,
+            description=(
+                "GX suite: grid complete and unique; codes in their sets; shares within 0-100; "
+                "counts, rates and ratios non-negative; value present when ok; RAG consistent "
+                "with value, target and tolerance. Blocks the publish."
+            ),
+        ),
+        AssetCheckSpec(
+            "great_expectations",
+            asset=FCT_WORKFORCE_MONTHLY,
+            blocking=True,
+            description="GX suite: team grain unique, team types valid, FTE and counts >= 0.",
+        ),
+    ],
+    pool=WAREHOUSE_POOL,
+)
+def marts_expectations(scorecard: ScorecardResource) -> Iterator[AssetCheckResult]:
+    settings = scorecard.settings()
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        years = con.execute(
+            "SELECT financial_year, count(*) FROM marts.dim_month GROUP BY ALL ORDER BY 1"
+        ).fetchall()
+        grid = con.execute(
+            "SELECT (SELECT count(*) FROM marts.dim_district) "
+            "* (SELECT count(*) FROM marts.dim_indicator)"
+        ).fetchone()[0]
+        scorecard_summaries, workforce_summaries = [], []
+        for year, months in years:
+            frame = con.execute(
+                "SELECT s.*, i.unit, i.polarity FROM marts.scorecard_monthly AS s "
+                "JOIN marts.dim_indicator AS i USING (indicator_code) "
+                "JOIN marts.dim_month AS m USING (month_start) WHERE m.financial_year = ?",
+                [year],
+            ).df()
+            frame["rag_consistent"] = rag_consistent(frame)
+            scorecard_summaries += validate(
+                frame, _scorecard_expectations(months * grid), "scorecard_monthly"
+            )
+            workforce = con.execute(
+                "SELECT w.* FROM marts.fct_workforce_monthly AS w "
+                "JOIN marts.dim_month AS m USING (month_start) WHERE m.financial_year = ?",
+                [year],
+            ).df()
+            workforce_summaries += validate(
+                workforce, _workforce_expectations(), "fct_workforce_monthly"
+            )
+    yield _check_result(SCORECARD_MONTHLY, scorecard_summaries, len(years))
+    yield _check_result(FCT_WORKFORCE_MONTHLY, workforce_summaries, len(years))

@@ -1,0 +1,260 @@
+"""The raw layer: landed files checked by their contracts into the working database.
+
+Two multi-assets, one per kind of landing: the reference files (unpartitioned) and
+the district extracts (partitioned by month x district). Each raw table is its own
+asset, so lineage runs from a landed extract to the staging model that reads it,
+and each carries its contract's result as an asset check.
+"""
+
+from collections import Counter
+from itertools import groupby
+
+import pandas as pd
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    BackfillPolicy,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    multi_asset,
+)
+
+from contracts.registry import DISTRICT_EXTRACTS, REFERENCE_FILES
+from orchestration import ingest, warehouse
+from orchestration.assets import WAREHOUSE_POOL
+from orchestration.catalogue import indicator_codes
+from orchestration.landing import scan_landing
+from orchestration.partitions import DISTRICT_MONTHS, split_key
+from orchestration.pseudonym import Pseudonymiser, load_key
+from orchestration.resources import ScorecardResource
+
+SAMPLE_SIZE = 5
+EXTRACT_KEYS = {name: AssetKey(["raw", name]) for name in DISTRICT_EXTRACTS}
+REFERENCE_KEYS = {name: AssetKey(["raw", name]) for name in REFERENCE_FILES}
+BANK_HOLIDAYS = AssetKey(["raw", "bank_holidays"])
+DISTRICT_FOLDERS = AssetKey(["raw", "district_folders"])
+SUBMISSIONS = AssetKey(["audit", "submissions"])
+
+
+def _contract_check(key: AssetKey) -> AssetCheckSpec:
+    return AssetCheckSpec(
+        "contract",
+        asset=key,
+        description=(
+            "The run's files against their pandera contract: rejected rows are a warning "
+            "(count and sample reasons), a file rejected whole is an error (its extract "
+            "counts as not submitted)."
+        ),
+    )
+
+
+@multi_asset(
+    name="reference_files",
+    specs=[
+        *(
+            AssetSpec(
+                key,
+                group_name="raw",
+                kinds={"duckdb", "pandera"},
+                description=f"reference/{name}.csv rows that passed contracts/{name}.py.",
+            )
+            for name, key in REFERENCE_KEYS.items()
+        ),
+        AssetSpec(
+            BANK_HOLIDAYS,
+            group_name="raw",
+            kinds={"duckdb"},
+            description=(
+                "England's bank holidays (holidays package, GB/ENG) from 1990, for working days."
+            ),
+        ),
+    ],
+    check_specs=[_contract_check(key) for key in REFERENCE_KEYS.values()],
+    pool=WAREHOUSE_POOL,
+)
+def reference_files(context: AssetExecutionContext, scorecard: ScorecardResource):
+    """Reference files first (the districts decide which folders count), plus the calendar.
+
+    Also records every top-level item of the landing that is ignored, and forgets
+    partitions whose folder has left the landing. A districts.csv that is missing or
+    rejected whole stops the run: nothing is published.
+    """
+    settings = scorecard.settings()
+    pseudonymiser = Pseudonymiser(load_key())
+    now = ingest.now_utc()
+    try:
+        load, districts = ingest.load_reference(
+            scan_landing(settings.landing_dir, []), indicator_codes(), pseudonymiser, now
+        )
+    except ingest.DistrictsUnavailable as problem:
+        raise Failure(f"Nothing can be published: {problem}") from None
+    landing = scan_landing(settings.landing_dir, districts)
+    with warehouse.connect(settings.work_db) as con:
+        ingest.write_reference(con, landing, load, pseudonymiser, now)
+    context.log.info(
+        f"{len(districts)} districts, {len(landing.months)} months in the landing, "
+        f"{len(landing.seen)} item(s) ignored"
+    )
+    yield from _results(load, REFERENCE_KEYS, settings.work_db)
+    yield MaterializeResult(
+        asset_key=BANK_HOLIDAYS, metadata={"ignored_in_landing": len(landing.seen)}
+    )
+
+
+@multi_asset(
+    name="district_extracts",
+    specs=[
+        *(
+            AssetSpec(
+                key,
+                group_name="raw",
+                kinds={"duckdb", "pandera"},
+                description=(
+                    f"Rows of each district's monthly {name} extract that passed "
+                    f"contracts/{name}.py, child ids pseudonymised, with the submission, file "
+                    "and line they came from."
+                ),
+            )
+            for name, key in EXTRACT_KEYS.items()
+        ),
+        AssetSpec(
+            DISTRICT_FOLDERS,
+            group_name="raw",
+            kinds={"duckdb"},
+            description="Each (month, listed district) whose folder is in the landing.",
+        ),
+        AssetSpec(
+            SUBMISSIONS,
+            group_name="raw",
+            kinds={"duckdb"},
+            description=(
+                "One row per file or folder seen in the landing, loaded, rejected or ignored, "
+                "with its SHA-256 and row counts; rejected rows are in audit.rejected_rows."
+            ),
+        ),
+    ],
+    partitions_def=DISTRICT_MONTHS,
+    backfill_policy=BackfillPolicy.single_run(),
+    check_specs=[_contract_check(key) for key in EXTRACT_KEYS.values()],
+    pool=WAREHOUSE_POOL,
+)
+def district_extracts(context: AssetExecutionContext, scorecard: ScorecardResource):
+    """Read, pseudonymise and check each district-month's extracts, one month at a time.
+
+    A run replaces exactly its partitions, so a resubmitted month replaces its earlier
+    load and loading the same submission twice changes nothing. Memory holds one month.
+    """
+    settings = scorecard.settings()
+    pseudonymiser = Pseudonymiser(load_key())
+    now = ingest.now_utc()
+    partitions = sorted(split_key(key) for key in context.partition_keys)
+    landing = scan_landing(settings.landing_dir, sorted({district for _, district in partitions}))
+    total = ingest.Load()
+    with warehouse.connect(settings.work_db) as con:
+        for month, batch in groupby(partitions, key=lambda partition: partition[0]):
+            batch = list(batch)
+            loads = [
+                ingest.load_district_month(landing, month, district, pseudonymiser, now)
+                for _, district in batch
+            ]
+            ingest.write_district_months(con, landing, batch, loads)
+            for load in loads:
+                total.submissions.extend(load.submissions)
+                total.rejected.extend(load.rejected)
+            context.log.info(f"{month}: loaded {len(batch)} district-month partition(s)")
+    yield from _results(total, EXTRACT_KEYS, settings.work_db)
+    present = sum(partition in landing.district_folders for partition in partitions)
+    yield MaterializeResult(
+        asset_key=DISTRICT_FOLDERS,
+        metadata={"partitions": len(partitions), "folders_present": present},
+    )
+    files = _files(total)
+    yield MaterializeResult(
+        asset_key=SUBMISSIONS,
+        metadata={
+            "files_seen": len(files),
+            "files_ignored": int((files["status"] == "ignored").sum()),
+            "files": MetadataValue.md(_files_table(files)),
+        },
+    )
+
+
+def _files(load: ingest.Load) -> pd.DataFrame:
+    return pd.DataFrame(load.submissions, columns=list(warehouse.SUBMISSIONS_COLUMNS))
+
+
+def _results(load: ingest.Load, keys: dict[str, AssetKey], work_db):
+    """A materialisation and a contract check per extract, from what the run loaded."""
+    files = _files(load)
+    rejected = [frame for frame in load.rejected if not frame.empty]
+    reasons = pd.concat(rejected) if rejected else pd.DataFrame(columns=["extract", "reason"])
+    for name, key in keys.items():
+        mine = files[files["extract"] == name]
+        loaded = mine[mine["status"] == "loaded"]
+        rejected_files = mine[mine["status"] == "rejected"]
+        rows_rejected = int(loaded["rows_rejected"].sum())
+        yield MaterializeResult(
+            asset_key=key,
+            metadata={
+                "files_loaded": len(loaded),
+                "files_rejected": len(rejected_files),
+                "rows_loaded": int(loaded["rows_loaded"].sum()),
+                "rows_rejected": rows_rejected,
+                "sha256": MetadataValue.json(dict(zip(mine["path"], mine["sha256"], strict=True))),
+                "working_database": MetadataValue.path(str(work_db)),
+            },
+        )
+        yield _check(key, rows_rejected, rejected_files, reasons[reasons["extract"] == name])
+
+
+def _check(
+    key: AssetKey, rows_rejected: int, rejected_files: pd.DataFrame, reasons: pd.DataFrame
+) -> AssetCheckResult:
+    """Rejected rows warn; a file rejected whole is an error. Reasons never quote child ids."""
+    sample = Counter(reasons["reason"].str.split("; ").explode().dropna())
+    metadata = {
+        "rows_rejected": rows_rejected,
+        "files_rejected": len(rejected_files),
+        "sample_reasons": MetadataValue.json(dict(sample.most_common(SAMPLE_SIZE))),
+        "rejected_files": MetadataValue.json(
+            dict(zip(rejected_files["path"], rejected_files["error"], strict=True))
+        ),
+    }
+    if len(rejected_files):
+        return AssetCheckResult(
+            asset_key=key,
+            check_name="contract",
+            passed=False,
+            severity=AssetCheckSeverity.ERROR,
+            metadata=metadata,
+            description=f"{len(rejected_files)} file(s) rejected whole: not submitted",
+        )
+    return AssetCheckResult(
+        asset_key=key,
+        check_name="contract",
+        passed=rows_rejected == 0,
+        severity=AssetCheckSeverity.WARN,
+        metadata=metadata,
+        description=f"{rows_rejected} row(s) rejected (see audit.rejected_rows)",
+    )
+
+
+def _files_table(files: pd.DataFrame, limit: int = 40) -> str:
+    """A markdown table of the files a run saw: path, status, counts and hash."""
+    if files.empty:
+        return "No files."
+    shown = files.head(limit).assign(sha256=files["sha256"].str[:12])
+    columns = ["path", "status", "rows_read", "rows_loaded", "rows_rejected", "sha256", "error"]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += [
+        "| " + " | ".join("" if pd.isna(row[c]) else str(row[c]) for c in columns) + " |"
+        for _, row in shown.iterrows()
+    ]
+    if len(files) > limit:
+        lines.append(f"\n… and {len(files) - limit} more (see audit.submissions)")
+    return "\n".join(lines)

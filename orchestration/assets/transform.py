@@ -1,0 +1,101 @@
+"""The dbt layers (staging, intermediate, marts) as Dagster assets through dagster-dbt.
+
+One `dbt build` per run: models, their data tests (which surface as asset checks)
+and the unit tests, against the working database. dbt costs seconds per invocation,
+so it is invoked once, not once per model or partition.
+"""
+
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from dagster import AssetExecutionContext, AssetKey, MetadataValue, Output
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.assets import WAREHOUSE_POOL
+from orchestration.catalogue import DBT_PROJECT_DIR
+from orchestration.report import county_scorecard_markdown
+from orchestration.resources import ScorecardResource
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
+SCORECARD_MONTHLY = AssetKey(["marts", "scorecard_monthly"])
+
+
+def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
+    """Parse the dbt project when its manifest is missing or older than any of its files.
+
+    A fresh clone has no manifest; `dagster dev` re-parses on every load anyway.
+    """
+    manifest = project.manifest_path
+    sources = [
+        path
+        for folder in ("models", "seeds", "macros", "tests")
+        for path in (project.project_dir / folder).rglob("*")
+        if path.is_file()
+    ] + [project.project_dir / "dbt_project.yml"]
+    newest = max(path.stat().st_mtime for path in sources)
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        project.preparer.prepare(project)
+    else:
+        project.prepare_if_dev()
+    return manifest
+
+
+class ScorecardTranslator(DagsterDbtTranslator):
+    """Asset keys and groups by layer: raw/<asset>, staging/..., intermediate/..., marts/..."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)  # raw/<table>, audit/submissions
+        return AssetKey([self.get_group_name(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "raw"  # the indicator catalogue is reference data, like the landed files
+        return dbt_resource_props["fqn"][1]
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=DBT_PROJECT,
+    dagster_dbt_translator=ScorecardTranslator(),
+    pool=WAREHOUSE_POOL,
+    name="scorecard_dbt",
+)
+def scorecard_dbt(
+    context: AssetExecutionContext, dbt: DbtCliResource, scorecard: ScorecardResource
+) -> Iterator:
+    settings = scorecard.settings()
+    dbt_vars = {"work_db": str(settings.work_db), "county_name": settings.county_name}
+    # Model results are held until dbt has closed the database, so that their row
+    # counts (and the county scorecard) can be read from it and shown with them.
+    held = []
+    invocation = dbt.cli(
+        ["build", "--vars", json.dumps(dbt_vars)],
+        context=context,
+        target_path=Path("target"),  # shared, so dbt's partial parsing is reused
+    )
+    for event in invocation.stream():
+        if isinstance(event, Output):
+            held.append(event)
+        else:
+            yield event
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        tables = con.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+            "WHERE schema_name IN ('intermediate', 'marts')"
+        ).fetchall()
+        row_counts = {
+            table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for (table,) in tables
+        }
+        scorecard_table = county_scorecard_markdown(con)
+    for event in held:
+        key = context.asset_key_for_output(event.output_name)
+        metadata = dict(event.metadata)
+        if (rows := row_counts.get(".".join(key.path))) is not None:
+            metadata["dagster/row_count"] = rows
+        if key == SCORECARD_MONTHLY:
+            metadata["county_scorecard"] = MetadataValue.md(scorecard_table)
+        yield event.with_metadata(metadata)

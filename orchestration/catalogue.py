@@ -1,0 +1,21 @@
+"""The indicator catalogue, read from the dbt seed that is its one definition."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+INDICATORS_SEED = DBT_PROJECT_DIR / "seeds" / "indicators.csv"
+
+
+@cache
+def indicators() -> tuple[dict[str, str], ...]:
+    """The catalogue's rows, in the order indicators.md lists them."""
+    with INDICATORS_SEED.open(newline="", encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+def indicator_codes() -> list[str]:
+    return [row["indicator_code"] for row in indicators()]

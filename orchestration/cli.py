@@ -1,0 +1,112 @@
+"""The `scorecard` command: generate demo data, build the warehouse, show the scorecard."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+
+from orchestration.settings import Settings
+
+DEMO_MONTHS = "2010-04:2012-03"
+DEMO_SEED = 2012
+
+
+def _generate(out: Path, months: str, seed: int) -> None:
+    from orchestration.demo import generate_landing
+
+    first, _, last = months.partition(":")
+    manifest = generate_landing(out, first_month=first, last_month=last or first, seed=seed)
+    print(f"Wrote a demo landing folder to {out} ({manifest.summary()})")
+
+
+def _run(settings: Settings) -> int:
+    from orchestration.launch import build_warehouse
+
+    print(f"Building from {settings.landing_dir} ...", flush=True)
+    outcome = build_warehouse(settings)
+    print(outcome.message)
+    if not outcome.published:
+        return 1
+    _print_audit(settings.warehouse)
+    return 0
+
+
+def _print_audit(warehouse: Path) -> None:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        loaded, rejected, ignored, rows = con.execute(
+            "SELECT count(*) FILTER (status = 'loaded'), count(*) FILTER (status = 'rejected'), "
+            "count(*) FILTER (status = 'ignored'), coalesce(sum(rows_rejected), 0) "
+            "FROM audit.submissions"
+        ).fetchone()
+    print(
+        f"Files loaded: {loaded}; rejected whole: {rejected}; ignored: {ignored}; "
+        f"rows rejected: {rows} (see audit.submissions and audit.rejected_rows)"
+    )
+
+
+def _show(warehouse: Path, month: str | None) -> int:
+    from orchestration.report import county_scorecard_lines
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        print("\n".join(county_scorecard_lines(con, f"{month}-01" if month else None)))
+    return 0
+
+
+def _demo(settings: Settings) -> int:
+    if not settings.landing_dir.exists():
+        _generate(settings.landing_dir, DEMO_MONTHS, DEMO_SEED)
+    else:
+        print(f"Using the existing landing folder {settings.landing_dir}")
+    status = _run(settings)
+    if status:
+        return status
+    print()
+    _show(settings.warehouse, None)
+    print(
+        f"\nThe warehouse is {settings.warehouse} (BI: open it read-only, schema marts)."
+        "\nTo watch the pipeline in Dagster: DAGSTER_HOME=$PWD/dagster_home uv run dagster dev"
+        "  (then open http://127.0.0.1:3000)"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scorecard", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser(
+        "generate", help="write a demo landing folder (Kent, 12 districts)"
+    )
+    generate.add_argument("out", type=Path)
+    generate.add_argument("--months", default=DEMO_MONTHS, help="FIRST:LAST, e.g. 2010-04:2012-03")
+    generate.add_argument("--seed", type=int, default=DEMO_SEED)
+
+    run = commands.add_parser("run", help="ingest a landing folder and publish the warehouse")
+    run.add_argument("--landing", help="landing folder (default $SCORECARD_LANDING_DIR)")
+    run.add_argument("--warehouse", help="published DuckDB file (default $SCORECARD_WAREHOUSE)")
+
+    show = commands.add_parser("show", help="print the county scorecard from a published file")
+    show.add_argument("--warehouse")
+    show.add_argument("--month", help="YYYY-MM (default: the latest)")
+
+    demo = commands.add_parser("demo", help="generate the demo landing if absent, run, show")
+    demo.add_argument("--landing")
+    demo.add_argument("--warehouse")
+
+    args = parser.parse_args(argv)
+    if args.command == "generate":
+        _generate(args.out, args.months, args.seed)
+        return 0
+    settings = Settings.resolve(getattr(args, "landing", None), args.warehouse)
+    if args.command == "run":
+        return _run(settings)
+    if args.command == "show":
+        return _show(settings.warehouse, args.month)
+    return _demo(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""The one Dagster `Definitions` of the scorecard pipeline.
+
+Load it with `dagster dev` from the project root (pyproject's [tool.dagster] names
+this module). Resources read SCORECARD_* environment variables with working defaults.
+"""
+
+from dagster import Definitions, in_process_executor
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.publish import published_warehouse
+from orchestration.assets.quality import marts_expectations
+from orchestration.assets.raw import district_extracts, reference_files
+from orchestration.assets.transform import DBT_PROJECT, scorecard_dbt
+from orchestration.jobs import district_month_update, reference_update, scorecard_build
+from orchestration.resources import ScorecardResource
+
+defs = Definitions(
+    assets=[reference_files, district_extracts, scorecard_dbt, published_warehouse],
+    asset_checks=[marts_expectations],
+    jobs=[scorecard_build, district_month_update, reference_update],
+    resources={
+        "scorecard": ScorecardResource(),
+        "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+    },
+    # Steps share one DuckDB file that allows a single writer: run them one after another
+    # in the run's own process (also saves a process start-up per step).
+    executor=in_process_executor,
+)

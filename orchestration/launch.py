@@ -1,0 +1,99 @@
+"""Building the warehouse from a landing folder in one Dagster run.
+
+`scorecard run` materialises every month found through the same assets and jobs the
+UI shows: one run of `scorecard_build` over the whole month x district rectangle
+(dbt costs seconds per invocation, so one run, not one per partition). A
+district-month without a folder loads nothing, which also clears anything an
+earlier landing left there.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+
+from dagster import DagsterInstance
+
+from orchestration import ingest
+from orchestration.catalogue import indicator_codes
+from orchestration.landing import scan_landing
+from orchestration.partitions import DISTRICTS, MONTHS, district_month_key, register
+from orchestration.pseudonym import Pseudonymiser, load_key
+from orchestration.settings import Settings
+
+# Dagster's documented tags for a run over a range of partitions.
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    published: bool
+    message: str
+    run_id: str | None = None
+
+
+def instance() -> DagsterInstance:
+    """DAGSTER_HOME's instance (runs then show in the UI), else a temporary one."""
+    if os.getenv("DAGSTER_HOME"):
+        return DagsterInstance.get()
+    return DagsterInstance.local_temp(tempfile.mkdtemp(prefix="scorecard-dagster-"))
+
+
+def build_warehouse(settings: Settings) -> Outcome:
+    if not settings.landing_dir.is_dir():
+        return Outcome(False, f"The landing folder {settings.landing_dir} does not exist.")
+    try:
+        _, districts = ingest.load_reference(
+            scan_landing(settings.landing_dir, []),
+            indicator_codes(),
+            Pseudonymiser(load_key()),
+            ingest.now_utc(),
+        )
+    except ingest.DistrictsUnavailable as problem:
+        return Outcome(False, f"Nothing was published: {problem}")
+    months = scan_landing(settings.landing_dir, districts).months
+
+    from orchestration.definitions import defs  # deferred: loading it parses dbt
+
+    run_config = {
+        "loggers": {"console": {"config": {"log_level": os.getenv("SCORECARD_LOG_LEVEL", "INFO")}}},
+        "resources": {
+            "scorecard": {
+                "config": {
+                    "landing_dir": str(settings.landing_dir),
+                    "warehouse": str(settings.warehouse),
+                    "work_db": str(settings.work_db),
+                }
+            }
+        },
+    }
+    with instance() as dagster_instance:
+        if months:
+            register(dagster_instance, months, districts)
+            all_months = dagster_instance.get_dynamic_partitions(MONTHS.name)
+            all_districts = dagster_instance.get_dynamic_partitions(DISTRICTS.name)
+            job = defs.resolve_job_def("scorecard_build")
+            tags = {
+                RANGE_START_TAG: str(district_month_key(all_months[0], all_districts[0])),
+                RANGE_END_TAG: str(district_month_key(all_months[-1], all_districts[-1])),
+            }
+        else:
+            job, tags = defs.resolve_job_def("reference_update"), {}
+        result = job.execute_in_process(
+            run_config=run_config, instance=dagster_instance, tags=tags, raise_on_error=False
+        )
+    if not result.success:
+        failure = next(
+            (
+                event.event_specific_data.error.message.strip()
+                for event in result.all_events
+                if event.is_step_failure
+            ),
+            "a blocking check failed",
+        )
+        return Outcome(False, f"Nothing was published: {failure}", result.run_id)
+    if not settings.warehouse.exists():
+        return Outcome(False, "Nothing was published: a blocking check failed.", result.run_id)
+    return Outcome(True, f"Published {settings.warehouse}", result.run_id)

@@ -1,0 +1,19 @@
+"""The pipeline's one resource: where the landing, working database and warehouse are."""
+
+from __future__ import annotations
+
+from dagster import ConfigurableResource
+from pydantic import Field
+
+from orchestration.settings import Settings
+
+
+class ScorecardResource(ConfigurableResource):
+    """Paths from the run's config if given, else from SCORECARD_* environment variables."""
+
+    landing_dir: str = Field(default="", description="Landing folder (SCORECARD_LANDING_DIR)")
+    warehouse: str = Field(default="", description="Published DuckDB file (SCORECARD_WAREHOUSE)")
+    work_db: str = Field(default="", description="Working DuckDB file (SCORECARD_WORK_DB)")
+
+    def settings(self) -> Settings:
+        return Settings.resolve(self.landing_dir, self.warehouse, self.work_db)
