@@ -1,7 +1,7 @@
 """The dbt layers (staging, intermediate, marts) as Dagster assets through dagster-dbt.
 
-One `dbt build` per run: models, their data tests (which surface as asset checks)
-and the unit tests, against the working database. dbt costs seconds per invocation,
+One `dbt build` per run: models and their data tests (which surface as asset
+checks), against the working database. dbt costs seconds per invocation,
 so it is invoked once, not once per model or partition.
 """
 
@@ -73,7 +73,8 @@ def scorecard_dbt(
     # counts (and the county scorecard) can be read from it and shown with them.
     held = []
     invocation = dbt.cli(
-        ["build", "--vars", json.dumps(dbt_vars)],
+        # unit tests prove the SQL in CI (tests/dbt); production builds run data tests only
+        ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)],
         context=context,
         target_path=Path("target"),  # shared, so dbt's partial parsing is reused
     )
