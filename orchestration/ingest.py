@@ -107,7 +107,7 @@ def load_file(
     landed: Landed,
     contract: Contract,
     context: dict,
-    pseudonymiser: Pseudonymiser,
+    pseudonymiser: Pseudonymiser | None,
     now: datetime,
     month: str | None = None,
     district: str | None = None,
@@ -125,8 +125,8 @@ def load_file(
     try:
         table = read_table(name, data)
         cells = table.cells
-        if "child_id" in cells:
-            cells["child_id"] = pseudonymiser.column(cells["child_id"])
+        if "child_id" in cells:  # before anything else sees it
+            cells["child_id"] = pseudonymiser.column(cells["child_id"]) if pseudonymiser else None
         validated = validate(cells, contract, contract.schema(**context))
     except (FileRejected, MissingColumns) as rejection:
         submission |= {"status": "rejected", "error": str(rejection)}
@@ -247,33 +247,41 @@ PARTITION_TABLES = (
 # --- reference files -----------------------------------------------------------------
 
 
+def _load_districts(landing: Landing, now: datetime) -> FileLoad:
+    files = {landed.extract: landed for landed in landing.reference}
+    if "districts" not in files:
+        raise DistrictsUnavailable("reference/districts.csv is missing from the landing folder")
+    outcome = load_file(files["districts"], REFERENCE_FILES["districts"], {}, None, now)
+    if outcome.records is None:
+        raise DistrictsUnavailable(
+            f"reference/districts.csv was rejected: {outcome.submission['error']}"
+        )
+    return outcome
+
+
+def listed_districts(landing: Landing) -> list[str]:
+    """The district codes districts.csv lists, judged by its contract."""
+    return sorted(_load_districts(landing, now_utc()).records["district_code"])
+
+
 def load_reference(
-    landing: Landing, indicator_codes: list[str], pseudonymiser: Pseudonymiser, now: datetime
+    landing: Landing, indicator_codes: list[str], now: datetime
 ) -> tuple[Load, list[str]]:
     """The reference files, districts first since the others are checked against it.
 
     Returns the load and the listed district codes. A districts.csv that is missing
     or rejected whole stops the run: nothing can be built without the districts.
+    A population.csv or targets.csv rejected whole reads as empty (and is reported).
     """
     load = Load()
-    files = {landed.extract: landed for landed in landing.reference}
-    districts_file = files.get("districts")
-    if districts_file is None:
-        raise DistrictsUnavailable("reference/districts.csv is missing from the landing folder")
-    outcome = load_file(districts_file, REFERENCE_FILES["districts"], {}, pseudonymiser, now)
-    if outcome.records is None:
-        raise DistrictsUnavailable(
-            f"reference/districts.csv was rejected: {outcome.submission['error']}"
-        )
+    outcome = _load_districts(landing, now)
     load.add(outcome, "raw.districts")
     districts = sorted(outcome.records["district_code"])
     context = {"districts": districts, "indicator_codes": indicator_codes}
-    for name in ("population", "targets"):
-        if name in files:
-            load.add(
-                load_file(files[name], REFERENCE_FILES[name], context, pseudonymiser, now),
-                f"raw.{name}",
-            )
+    for landed in landing.reference:
+        if landed.extract != "districts":
+            contract = REFERENCE_FILES[landed.extract]
+            load.add(load_file(landed, contract, context, None, now), f"raw.{contract.name}")
     return load, districts
 
 

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from dagster import DagsterInstance
 
 from orchestration import ingest
-from orchestration.catalogue import indicator_codes
 from orchestration.landing import scan_landing
 from orchestration.partitions import DISTRICTS, MONTHS, district_month_key, register
-from orchestration.pseudonym import Pseudonymiser, load_key
 from orchestration.settings import Settings
 
 # Dagster's documented tags for a run over a range of partitions.
@@ -45,12 +43,7 @@ def build_warehouse(settings: Settings) -> Outcome:
     if not settings.landing_dir.is_dir():
         return Outcome(False, f"The landing folder {settings.landing_dir} does not exist.")
     try:
-        _, districts = ingest.load_reference(
-            scan_landing(settings.landing_dir, []),
-            indicator_codes(),
-            Pseudonymiser(load_key()),
-            ingest.now_utc(),
-        )
+        districts = ingest.listed_districts(scan_landing(settings.landing_dir, []))
     except ingest.DistrictsUnavailable as problem:
         return Outcome(False, f"Nothing was published: {problem}")
     months = scan_landing(settings.landing_dir, districts).months

@@ -89,7 +89,7 @@ def reference_files(context: AssetExecutionContext, scorecard: ScorecardResource
     now = ingest.now_utc()
     try:
         load, districts = ingest.load_reference(
-            scan_landing(settings.landing_dir, []), indicator_codes(), pseudonymiser, now
+            scan_landing(settings.landing_dir, []), indicator_codes(), now
         )
     except ingest.DistrictsUnavailable as problem:
         raise Failure(f"Nothing can be published: {problem}") from None
