@@ -13,11 +13,15 @@ from orchestration.assets.raw import district_extracts, reference_files
 from orchestration.assets.transform import DBT_PROJECT, scorecard_dbt
 from orchestration.jobs import district_month_update, reference_update, scorecard_build
 from orchestration.resources import ScorecardResource
+from orchestration.schedules import monthly_scorecard
+from orchestration.sensors import landing_sensor
 
 defs = Definitions(
     assets=[reference_files, district_extracts, scorecard_dbt, published_warehouse],
     asset_checks=[marts_expectations],
     jobs=[scorecard_build, district_month_update, reference_update],
+    schedules=[monthly_scorecard],
+    sensors=[landing_sensor],
     resources={
         "scorecard": ScorecardResource(),
         "dbt": DbtCliResource(project_dir=DBT_PROJECT),
