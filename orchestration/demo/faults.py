@@ -1,0 +1,323 @@
+"""Deliberate faults and harmless oddities, each recorded for the manifest.
+
+Bad rows are a few per month across the county, of the kinds a district
+officer would recognise (an impossible date, a blank child_id, a plan category
+mistyped, a row with a stray comma). Event records behind a bad row are sent
+again, correctly, the next month, as districts do once told, so the restated
+figures are untouched; and no fault is injected in December 2011, whose county
+figures should match the committee report. Exactly one file is broken whole,
+and some junk sits in the landing for the pipeline to ignore.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from .simulate import CP_CATEGORIES, REFERRAL_SOURCES
+from .submissions import EVENT_EXTRACTS, EXTRACT_COLUMNS
+from .write import Raw, format_date
+
+HEADLINE_MONTH = "2011-12"  # the committee report's month: kept clean
+
+# Kinds cycle so that every one appears in a two-year landing.
+_CYCLE: tuple[tuple[str, str], ...] = (
+    ("bad_date", "referrals"),
+    ("missing_required", "initial_assessments"),
+    ("start_before_referral", "initial_assessments"),
+    ("bad_code", "cp_plans"),
+    ("conflicting_duplicate", "referrals"),
+    ("date_after_month_end", "initial_assessments"),
+    ("ragged_row", "referrals"),
+    ("end_before_start", "core_assessments"),
+    ("bad_number", "workforce"),
+    ("date_before_1990", "referrals"),
+    ("missing_required", "allocations"),
+    ("bad_date", "looked_after"),
+    ("bad_code", "workforce"),
+    ("end_before_start", "cp_plans"),
+    ("conflicting_duplicate", "allocations"),
+    ("bad_date", "initial_assessments"),
+    ("missing_required", "referrals"),
+    ("out_of_range", "workforce"),
+    ("end_before_start", "looked_after"),
+    ("date_after_month_end", "referrals"),
+    ("bad_date", "core_assessments"),
+    ("conflicting_duplicate", "initial_assessments"),
+    ("bad_number", "establishment"),
+    ("missing_required", "cp_plans"),
+    ("ragged_row", "allocations"),
+    ("date_after_month_end", "cp_plans"),
+)
+
+FileKey = tuple[str, str, str]  # (month, district, extract)
+
+
+@dataclass
+class FaultPlan:
+    """Which file gets what; decided before any file is written."""
+
+    bad_rows: dict[FileKey, list[str]] = field(default_factory=dict)
+    broken: tuple[FileKey, str] | None = None  # the file and the required column it lacks
+    header_only: FileKey | None = None
+    identical_duplicate: FileKey | None = None
+    reformatted_duplicate: FileKey | None = None
+    multiline: FileKey | None = None
+    blank_line: FileKey | None = None
+    trailing_blank: FileKey | None = None
+    copy_of: FileKey | None = None  # landed again as "referrals (1).csv"
+    lock_file: FileKey | None = None  # "~$workforce.xlsx" beside a workbook
+
+
+def plan_faults(
+    months: list[str],
+    codes: list[str],
+    is_workbook: dict[FileKey, bool],
+    rng: np.random.Generator,
+) -> FaultPlan:
+    """Spread faults over every month but the headline month and the last one."""
+    plan = FaultPlan()
+    eligible = [m for m in months[:-1] if m != HEADLINE_MONTH]
+    if not eligible or not codes:
+        return plan
+
+    def pick(position: float) -> str:
+        return eligible[min(len(eligible) - 1, int(position * len(eligible)))]
+
+    def prefer(code: str) -> str:
+        return code if code in codes else codes[-1]
+
+    plan.broken = ((pick(0.6), prefer("TUN"), "core_assessments"), "start_date")
+    plan.header_only = (pick(0.15), prefer("SEV"), "looked_after")
+    plan.identical_duplicate = (pick(0.3), prefer("CAN"), "initial_assessments")
+    plan.reformatted_duplicate = (pick(0.45), prefer("MAI"), "referrals")
+    plan.multiline = (pick(0.2), prefer("GRA"), "referrals")
+    plan.blank_line = (pick(0.5), prefer("TON"), "allocations")
+    plan.trailing_blank = (pick(0.05), prefer("DAR"), "workforce")
+    plan.copy_of = (pick(0.4), prefer("ASH"), "referrals")
+    plan.lock_file = (pick(0.7), prefer("DOV"), "workforce")
+    whole_file = {plan.broken[0], plan.header_only}
+
+    def add(key: FileKey, kind: str) -> None:
+        plan.bad_rows.setdefault(key, []).append(kind)
+
+    # Files with a quirk that moves line numbers get a bad row after it.
+    add(plan.multiline, "bad_date")
+    add(plan.blank_line, "missing_required")
+    workbook_months = [m for m in eligible if is_workbook.get((m, prefer("SHE"), "referrals"))]
+    if workbook_months:
+        add((workbook_months[len(workbook_months) // 2], prefer("SHE"), "referrals"), "bad_date")
+
+    step = 0
+    for month in eligible:
+        for _ in range(3 + int(rng.integers(0, 3))):
+            kind, extract = _CYCLE[step % len(_CYCLE)]
+            step += 1
+            for _attempt in range(20):
+                code = codes[int(rng.integers(len(codes)))]
+                key = (month, code, extract)
+                if key in whole_file:
+                    continue
+                if kind == "ragged_row" and is_workbook.get(key):
+                    continue
+                add(key, kind)
+                break
+    return plan
+
+
+@dataclass
+class Injected:
+    """A bad row as written: the row object, the column at fault, the kind."""
+
+    row: list[object]
+    column: str | None
+    kind: str
+
+
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _bad_date_text(day: date, rng: np.random.Generator) -> str:
+    options = (
+        f"{day.day}/{day.month}/{day.year % 100:02d}",  # two-digit year
+        f"{day.day:02d}.{day.month:02d}.{day.year}",
+        f"{day.day:02d} {_MONTH_NAMES[day.month - 1]} {day.year}",
+        f"{day.year}-{day.month:02d}-{31 if day.month in (4, 6, 9, 11) else 30 if day.month == 2 else 32}",  # noqa: E501
+        "TBC",
+    )
+    return options[int(rng.integers(len(options)))]
+
+
+_BAD_DATE_COLUMN = {
+    "referrals": "referral_date",
+    "initial_assessments": "start_date",
+    "core_assessments": "start_date",
+    "cp_plans": "start_date",
+    "looked_after": "start_date",
+    "allocations": "case_start_date",
+}
+_LATE_COLUMN = {
+    "referrals": "referral_date",
+    "initial_assessments": "completed_date",
+    "core_assessments": "completed_date",
+    "cp_plans": "end_date",
+    "looked_after": "end_date",
+}
+_REQUIRED_COLUMN = {
+    "referrals": "child_id",
+    "initial_assessments": "referral_date",
+    "core_assessments": "child_id",
+    "cp_plans": "category",
+    "looked_after": "child_id",
+    "allocations": "unallocated_since",
+    "workforce": "team_code",
+    "establishment": "team_type",
+}
+_END_COLUMN = {
+    "initial_assessments": "completed_date",
+    "core_assessments": "completed_date",
+    "cp_plans": "end_date",
+    "looked_after": "end_date",
+}
+
+
+def inject(
+    kinds: list[str],
+    extract: str,
+    rows: list[list[object]],
+    records: list[int | None],
+    end: date,
+    workbook: bool,
+    rng: np.random.Generator,
+) -> tuple[list[Injected], set[int]]:
+    """Corrupt rows in place (inserting duplicates); returns the bad rows and records to resend."""
+    columns = EXTRACT_COLUMNS[extract]
+    at = {name: i for i, name in enumerate(columns)}
+    touched: set[int] = set()
+    injected: list[Injected] = []
+    resend: set[int] = set()
+
+    def target(condition=lambda row: True) -> int | None:
+        start = len(rows) // 2
+        candidates = [
+            i for i in range(start, len(rows)) if id(rows[i]) not in touched and condition(rows[i])
+        ]
+        if not candidates:
+            return None
+        return candidates[int(rng.integers(len(candidates)))]
+
+    for kind in kinds:
+        if kind == "ragged_row" and workbook:
+            kind = "bad_date"
+        if kind == "missing_required" and extract == "allocations":
+            index = target(lambda row: row[at["worker_id"]] is None)
+            column = "unallocated_since" if index is not None else "case_start_date"
+            if index is None:
+                index = target()
+        elif kind == "conflicting_duplicate" and extract == "allocations":
+            index = target(lambda row: row[at["worker_id"]] is not None)
+            column = None
+        else:
+            index = target()
+            column = None
+        if index is None:
+            continue
+        row = rows[index]
+        touched.add(id(row))
+        if records[index] is not None:
+            resend.add(records[index])  # type: ignore[arg-type]
+        if kind == "bad_date":
+            column = _BAD_DATE_COLUMN[extract]
+            row[at[column]] = Raw(_bad_date_text(row[at[column]], rng))  # type: ignore[arg-type]
+        elif kind == "date_after_month_end":
+            column = _LATE_COLUMN[extract]
+            current = row[at[column]] or end
+            row[at[column]] = date(end.year + 1, current.month, min(current.day, 28))  # type: ignore[union-attr]
+        elif kind == "missing_required":
+            column = column or _REQUIRED_COLUMN[extract]
+            row[at[column]] = None if workbook or rng.random() < 0.6 else Raw("  ")
+        elif kind == "bad_code":
+            if extract == "cp_plans":
+                column, value = "category", ("neglet", "physical abuse", "emotional/neglect")
+            elif rng.random() < 0.5:
+                column, value = "team_type", ("field work", "LAC team", "duty")
+            else:
+                column, value = "employment_type", ("locum", "interim", "temp")
+            row[at[column]] = Raw(value[int(rng.integers(len(value)))])
+        elif kind == "bad_number":
+            column = "fte" if extract == "workforce" else "establishment_fte"
+            row[at[column]] = Raw(f"{float(row[at[column]]):.1f}".replace(".", ","))  # type: ignore[arg-type]
+        elif kind == "out_of_range":
+            column = "fte"
+            row[at[column]] = 0.0 if rng.random() < 0.5 else 1.5
+        elif kind == "start_before_referral":
+            column = "start_date"
+            referred: date = row[at["referral_date"]]  # type: ignore[assignment]
+            row[at[column]] = referred - timedelta(days=int(rng.integers(1, 10)))
+        elif kind == "end_before_start":
+            column = _END_COLUMN[extract]
+            started: date = row[at["start_date"]]  # type: ignore[assignment]
+            row[at[column]] = started - timedelta(days=int(rng.integers(1, 20)))
+        elif kind == "date_before_1990":
+            column = "date_of_birth"
+            row[at[column]] = date(1900, 1, 1)
+        elif kind == "ragged_row":
+            column = None
+            if extract == "referrals":  # a stray comma in the source splits the field
+                source_at = at["referral_source"]
+                row[source_at : source_at + 1] = [Raw("Police"), Raw(" Kent")]
+            else:
+                del row[-1]
+        elif kind == "conflicting_duplicate":
+            column = columns[0]
+            twin = _conflicting_copy(extract, row, rows, at, rng)
+            rows.insert(index + 1, twin)
+            records.insert(index + 1, records[index])
+            touched.add(id(twin))
+            injected.append(Injected(twin, column, kind))
+        else:  # pragma: no cover - a kind added to the cycle without an implementation
+            raise ValueError(kind)
+        injected.append(Injected(row, column, kind))
+    return injected, resend
+
+
+def _conflicting_copy(
+    extract: str,
+    row: list[object],
+    rows: list[list[object]],
+    at: dict[str, int],
+    rng: np.random.Generator,
+) -> list[object]:
+    """The same id keyed again with one value different (and still valid)."""
+    twin = list(row)
+    if extract == "referrals":
+        current = row[at["referral_source"]]
+        others = [s for s in REFERRAL_SOURCES if s != current]
+        twin[at["referral_source"]] = others[int(rng.integers(len(others)))]
+    elif extract == "cp_plans":
+        others = [c for c in CP_CATEGORIES if c != row[at["category"]]]
+        twin[at["category"]] = others[int(rng.integers(len(others)))]
+    elif extract == "allocations":
+        workers = sorted({str(r[at["worker_id"]]) for r in rows if r[at["worker_id"]]})
+        others = [w for w in workers if w != row[at["worker_id"]]]
+        twin[at["worker_id"]] = others[int(rng.integers(len(others)))]
+    elif extract in ("workforce", "establishment"):
+        name = "fte" if extract == "workforce" else "establishment_fte"
+        twin[at[name]] = 0.5 if row[at[name]] == 1.0 else 1.0
+    else:  # assessments and care periods: keyed against another child
+        children = sorted({str(r[at["child_id"]]) for r in rows})
+        others = [c for c in children if c != row[at["child_id"]]]
+        twin[at["child_id"]] = others[int(rng.integers(len(others)))]
+    return twin
+
+
+def reformatted(row: list[object], date_style: str) -> list[object]:
+    """The same row with its dates spelt the other way: identical once parsed."""
+    other = "uk" if date_style == "iso" else "iso"
+    return [Raw(format_date(v, other)) if isinstance(v, date) else v for v in row]
+
+
+def is_event(extract: str) -> bool:
+    return extract in EVENT_EXTRACTS
