@@ -1,0 +1,39 @@
+"""Same seed, same bytes; an occupied folder is never written into."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Landing, walk
+
+from orchestration.demo import generate_landing
+
+
+def test_same_seed_writes_identical_bytes(landing: Landing, tmp_path: Path):
+    again = tmp_path / "again"
+    manifest = generate_landing(again)
+    first = {p.relative_to(landing.root): p.read_bytes() for p in walk(landing.root)}
+    second = {p.relative_to(again): p.read_bytes() for p in walk(again)}
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+    assert manifest.bad_rows == landing.manifest.bad_rows
+    assert manifest.files == landing.manifest.files
+
+
+def test_another_seed_writes_other_data(tmp_path: Path):
+    manifest = generate_landing(tmp_path / "other", "2011-11", "2012-01", seed=7)
+    assert [f.reporting_month for f in manifest.files][0] == "2011-11"
+    referrals = (tmp_path / "other" / "2011-11" / "ASH" / "referrals.csv").read_bytes()
+    assert referrals  # a short run still lands every extract
+
+
+def test_refuses_a_folder_that_is_not_empty(tmp_path: Path):
+    (tmp_path / "keep.txt").write_text("someone's work")
+    with pytest.raises(FileExistsError):
+        generate_landing(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_generation_takes_a_few_seconds(landing: Landing):
+    assert landing.seconds < 10
