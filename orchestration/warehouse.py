@@ -151,6 +151,7 @@ def publish(work_db: Path, warehouse: Path) -> None:
     the rename is atomic), checkpointed and synced before it replaces the old file.
     """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_copies(warehouse)
     building = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.publishing")
     building.unlink(missing_ok=True)
     con = duckdb.connect()
@@ -193,3 +194,21 @@ def publish(work_db: Path, warehouse: Path) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def _remove_abandoned_copies(warehouse: Path) -> None:
+    """Delete half-built copies left by publishers that were killed (their pid is gone)."""
+    for copy in warehouse.parent.glob(f".{warehouse.name}.*.publishing"):
+        pid = copy.name.removeprefix(f".{warehouse.name}.").removesuffix(".publishing")
+        if pid.isdigit() and not _alive(int(pid)):
+            copy.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
