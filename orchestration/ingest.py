@@ -305,13 +305,14 @@ def write_reference(
         bank_holidays(FIRST_YEAR, last_year), columns=["holiday_date", "holiday_name"]
     )
     fingerprint = pseudonymiser.fingerprint()
-    stored = con.execute("SELECT value FROM raw.settings WHERE name = 'pseudonym_key'").fetchone()
+    # fetchall, not fetchone: DuckDB 2 refuses register() while a result is unfinished
+    stored = con.execute("SELECT value FROM raw.settings WHERE name = 'pseudonym_key'").fetchall()
     frames["raw.settings"] = pd.DataFrame({"name": ["pseudonym_key"], "value": [fingerprint]})
     present = pd.DataFrame(
         [(month_start(month), district) for month, district in landing.district_folders],
         columns=["reporting_month", "district_code"],
     )
-    if stored is not None and stored[0] != fingerprint:
+    if stored and stored[0][0] != fingerprint:
         present = present.iloc[0:0]
     gone = (
         "district_code IS NOT NULL AND (reporting_month, district_code) NOT IN "
