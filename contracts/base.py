@@ -81,7 +81,8 @@ def validate(cells: pd.DataFrame, contract: Contract, schema: pa.DataFrameSchema
     clashing = typed.reset_index().merge(clashing_ids, on=ids)
     conflicts = _conflict_reasons(clashing, ids)
 
-    records = distinct.drop(index=conflicts["line_number"])
+    # conflicts may name identical repeats that ``distinct`` already dropped
+    records = distinct[~distinct.index.isin(conflicts["line_number"])]
     rejected = (
         pd.concat([row_failures, conflicts], ignore_index=True)
         .sort_values("line_number", kind="stable")
@@ -133,7 +134,8 @@ def _reason(column: str, check: str, value: object) -> str:
 def _conflict_reasons(clashing: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
     if clashing.empty:
         return pd.DataFrame(columns=REJECTED_COLUMNS)
-    key = clashing[ids].astype("string").agg(" / ".join, axis=1)
+    # a blank key part (targets' district_code) is named, not a crash in str.join
+    key = clashing[ids].astype("string").fillna("(blank)").agg(" / ".join, axis=1)
     lines = clashing.groupby(key)["line_number"].agg(lambda n: ", ".join(map(str, sorted(n))))
     return pd.DataFrame(
         {
