@@ -21,8 +21,9 @@ from pandera import Check
 
 DATE_FLOOR = date(1990, 1, 1)
 
-_ISO_DATE = r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
-_UK_DATE = r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
+# [0-9], not \d: \d takes other scripts' digits, which float() would then read.
+_ISO_DATE = r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})"
+_UK_DATE = r"(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})"
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 _INTEGER = r"[+-]?\d+"
 _TRUE = {"true", "yes", "y", "1"}
@@ -201,8 +202,11 @@ def _column(field: str, required: bool, checks: list[Check], present: bool = Tru
 
 
 def identifier(required: bool = True) -> pa.Column:
-    """Ids are text, trimmed, compared case-sensitively (readers turn 12345.0 into 12345)."""
-    return _column("id", required, [])
+    """Ids are text, trimmed, compared case-sensitively (readers turn 12345.0 into 12345).
+
+    An optional id column (allocations' worker_id) may be absent: it then reads as blank.
+    """
+    return _column("id", required, [], present=required)
 
 
 def text(required: bool = False) -> pa.Column:
