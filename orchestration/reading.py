@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import pandas as pd
+from numpy import format_float_positional
 
 
 class FileRejected(Exception):
@@ -123,7 +124,8 @@ def _xlsx_cell_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        # positional, never repr's exponent: 1e-05 would fail the '.'-decimal number rule
+        return str(int(value)) if value.is_integer() else format_float_positional(value, trim="-")
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
     if isinstance(value, date):
