@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from .simulate import CP_CATEGORIES, REFERRAL_SOURCES
+from .records import CP_CATEGORIES, REFERRAL_SOURCES
 from .submissions import EVENT_EXTRACTS, EXTRACT_COLUMNS
 from .write import Raw, format_date
 
@@ -101,7 +101,8 @@ def plan_faults(
     whole_file = {plan.broken[0], plan.header_only}
 
     def add(key: FileKey, kind: str) -> None:
-        plan.bad_rows.setdefault(key, []).append(kind)
+        if key not in whole_file:  # a file rejected whole has no row errors to report
+            plan.bad_rows.setdefault(key, []).append(kind)
 
     # Files with a quirk that moves line numbers get a bad row after it.
     add(plan.multiline, "bad_date")

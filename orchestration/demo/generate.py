@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +10,9 @@ import numpy as np
 from . import faults, styles
 from .districts import DISTRICTS, population
 from .manifest import BadRow, DemoManifest, JunkPath, LandedFile, Quirk, RejectedFile
-from .reference import district_rows, financial_year, population_rows, target_rows
-from .simulate import YEAR, DistrictWorld, simulate_district
+from .records import DistrictWorld
+from .reference import write_reference
+from .simulate import assign_child_ids, simulate_district
 from .submissions import (
     EVENT_EXTRACTS,
     EXTRACT_COLUMNS,
@@ -22,10 +23,9 @@ from .submissions import (
 )
 from .workdays import WorkCalendar, add_months, key_of, month_end, month_range, month_start
 from .workforce import Snapshot, snapshots
-from .write import FileStyle, Raw, header_text, write_csv, write_xlsx
+from .write import FileStyle, header_text, write_csv, write_xlsx
 
 BURN_IN_MONTHS = 24  # simulated before the first month, so open work already exists
-MOVERS = 24  # children who move between districts and are referred again
 LOCK_FILE_BYTES = (b"\x0bJ. Marshall" + b" " * 43 + b"\x00" * 110)[:165]
 
 
@@ -80,7 +80,7 @@ def generate_landing(
     ]
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    reference = _write_reference(out_dir, months)
+    reference = write_reference(out_dir, months)
     is_workbook = {
         (m, c, x): styles.style_for(c, x, m).file_format == "xlsx"
         for m in months
@@ -113,71 +113,6 @@ def generate_landing(
         junk_paths=tuple(lander.junk),
         quirks=tuple(lander.quirks),
     )
-
-
-def assign_child_ids(worlds: list[DistrictWorld], rng: np.random.Generator) -> None:
-    """Unique 7-digit ids county-wide; a few children move and are referred elsewhere.
-
-    Seven digits and no other id with a run of seven digits: a raw child id found
-    anywhere in the warehouse can only be a leak.
-    """
-    sizes = [len(world.dob) for world in worlds]
-    numbers = rng.choice(9_000_000, size=sum(sizes), replace=False) + 1_000_000
-    offset = 0
-    for world, size in zip(worlds, sizes, strict=True):
-        world.child_ids = np.array([str(n) for n in numbers[offset : offset + size]], dtype=object)
-        offset += size
-    if len(worlds) < 2:
-        return
-    for _ in range(MOVERS):
-        to_index = int(rng.integers(len(worlds)))
-        from_index = (to_index + 1 + int(rng.integers(len(worlds) - 1))) % len(worlds)
-        to_world, from_world = worlds[to_index], worlds[from_index]
-        ref = to_world.referrals
-        children, first = np.unique(ref.child, return_index=True)
-        arrival = ref.day[first]
-        pick = int(rng.integers(len(children)))
-        child, day = int(children[pick]), int(arrival[pick])
-        last_seen = np.full(len(from_world.dob), -1, dtype="int64")
-        np.maximum.at(last_seen, from_world.referrals.child, from_world.referrals.day)
-        candidates = np.flatnonzero(
-            (last_seen >= 0)
-            & (last_seen < day - 120)
-            & (np.abs(from_world.dob - to_world.dob[child]) < 730)
-            & (day - from_world.dob < 17 * YEAR)
-        )
-        if len(candidates) == 0:
-            continue
-        source = int(candidates[int(rng.integers(len(candidates)))])
-        to_world.child_ids[child] = from_world.child_ids[source]  # type: ignore[index]
-        to_world.dob[child] = from_world.dob[source]
-
-
-def _write_reference(out_dir: Path, months: list[str]) -> tuple[str, ...]:
-    folder = out_dir / "reference"
-    folder.mkdir()
-    plain = FileStyle()
-    years = sorted({int(m[:4]) for m in months})
-    financial_years = sorted({financial_year(m) for m in months})
-    write_csv(
-        folder / "districts.csv",
-        ["district_code", "district_name"],
-        district_rows(DISTRICTS),
-        plain,
-    )
-    write_csv(
-        folder / "population.csv",
-        ["district_code", "year", "population_0_17"],
-        [[c, str(y), str(p)] for c, y, p in population_rows(DISTRICTS, years)],
-        plain,
-    )
-    write_csv(
-        folder / "targets.csv",
-        ["indicator_code", "financial_year", "district_code", "target", "tolerance_pct"],
-        [[i, f, d, f"{t:g}", tol] for i, f, d, t, tol in target_rows(financial_years)],
-        plain,
-    )
-    return ("reference/districts.csv", "reference/population.csv", "reference/targets.csv")
 
 
 class _Lander:
@@ -218,7 +153,7 @@ class _Lander:
             style = styles.style_for(code, extract, month)
             rows, records = self._rows(month, code, extract, world, history, snapshot)
             columns = list(EXTRACT_COLUMNS[extract])
-            self._house_style(code, extract, style, columns, rows, snapshot, end)
+            styles.apply_house_style(code, extract, style, columns, rows, snapshot, end)
             rng = np.random.default_rng(
                 [self.seed, 6, key_of(month), district_index, extract_index]
             )
@@ -270,57 +205,61 @@ class _Lander:
             self.files.append(
                 LandedFile(relative, month, code, extract, len(rows), style.describe())
             )
-            position = {id(row): i for i, row in enumerate(rows)}
-            for bad in injected:
-                self.bad_rows.append(
-                    BadRow(
-                        month,
-                        code,
-                        extract,
-                        name,
-                        lines[position[id(bad.row)]],
-                        bad.column,
-                        bad.kind,
-                        relative,
-                    )
-                )
-            for kind, quirk in quirk_rows:
-                self.quirks.append(
-                    Quirk(relative, kind, tuple(lines[position[id(r)]] for r in quirk), extract)
-                )
-            if blank_before:
-                line = lines[min(blank_before)] - 1
-                self.quirks.append(Quirk(relative, "blank_line", (line,), "an empty line"))
-            if key == self.plan.trailing_blank:
-                self.quirks.append(Quirk(relative, "trailing_blank_line", (), "white space only"))
-            if key == self.plan.header_only:
-                self.quirks.append(Quirk(relative, "header_only", (), "submitted, no records"))
-            if broken:
-                self.rejected.append(
-                    RejectedFile(
-                        relative,
-                        month,
-                        code,
-                        extract,
-                        f"required column {self.plan.broken[1]} is missing",  # type: ignore[index]
-                    )
-                )
-            if key == self.plan.copy_of:
-                copy = folder / f"{extract} (1).{style.file_format}"
-                copy.write_bytes(path.read_bytes())
-                self.junk.append(
-                    JunkPath(f"{month}/{folder_name}/{copy.name}", "a copy: not an extract name")
-                )
-            if key == self.plan.lock_file:
-                lock = folder / f"~${extract}.xlsx"
-                lock.write_bytes(LOCK_FILE_BYTES)
-                self.junk.append(
-                    JunkPath(f"{month}/{folder_name}/{lock.name}", "an Excel lock file")
-                )
+            self._record(key, relative, rows, lines, injected, quirk_rows, blank_before, broken)
+            self._junk_beside(key, path, folder_name)
             if extract == "referrals" and not self.draft_rows and len(rows) > 3:
                 self.draft_rows = [list(r) for r in rows[:3]]
             if resend and not last and extract in EVENT_EXTRACTS:
                 self.resend.setdefault((code, extract), set()).update(resend)
+
+    def _record(
+        self,
+        key: tuple[str, str, str],
+        relative: str,
+        rows: list[list[object]],
+        lines: list[int],
+        injected: list[faults.Injected],
+        quirk_rows: list[tuple[str, list[list[object]]]],
+        blank_before: frozenset[int],
+        broken: bool,
+    ) -> None:
+        """Manifest entries for one written file, with line numbers as written."""
+        month, code, extract = key
+        name = relative.rsplit("/", 1)[1]
+        position = {id(row): i for i, row in enumerate(rows)}
+        for bad in injected:
+            line = lines[position[id(bad.row)]]
+            self.bad_rows.append(
+                BadRow(month, code, extract, name, line, bad.column, bad.kind, relative)
+            )
+        for kind, quirk in quirk_rows:
+            self.quirks.append(
+                Quirk(relative, kind, tuple(lines[position[id(r)]] for r in quirk), extract)
+            )
+        if blank_before:
+            line = lines[min(blank_before)] - 1
+            self.quirks.append(Quirk(relative, "blank_line", (line,), "an empty line"))
+        if key == self.plan.trailing_blank:
+            self.quirks.append(Quirk(relative, "trailing_blank_line", (), "white space only"))
+        if key == self.plan.header_only:
+            self.quirks.append(Quirk(relative, "header_only", (), "submitted, no records"))
+        if broken and self.plan.broken is not None:
+            reason = f"required column {self.plan.broken[1]} is missing"
+            self.rejected.append(RejectedFile(relative, month, code, extract, reason))
+
+    def _junk_beside(self, key: tuple[str, str, str], path: Path, folder_name: str) -> None:
+        """A copy someone saved next to the extract; a lock file Excel left behind."""
+        month, _, extract = key
+        if key == self.plan.copy_of:
+            copy = path.with_name(f"{extract} (1){path.suffix}")
+            copy.write_bytes(path.read_bytes())
+            self.junk.append(
+                JunkPath(f"{month}/{folder_name}/{copy.name}", "a copy: not an extract name")
+            )
+        if key == self.plan.lock_file:
+            lock = path.with_name(f"~${extract}.xlsx")
+            lock.write_bytes(LOCK_FILE_BYTES)
+            self.junk.append(JunkPath(f"{month}/{folder_name}/{lock.name}", "an Excel lock file"))
 
     def _rows(
         self,
@@ -341,48 +280,6 @@ class _Lander:
             return rows, list(records)
         rows = snapshot_rows(world, snapshot, extract)
         return rows, [None] * len(rows)
-
-    @staticmethod
-    def _house_style(
-        code: str,
-        extract: str,
-        style: FileStyle,
-        columns: list[str],
-        rows: list[list[object]],
-        snapshot: Snapshot,
-        end: date,
-    ) -> None:
-        """Valid quirks of a district's export: placeholders and extra columns."""
-        placeholder = styles.allocated_since_placeholder(code)
-        if placeholder and extract == "allocations":
-            for row in rows:
-                if row[3] is not None:
-                    row[4] = Raw(placeholder)
-        extra = style.extra_column
-        if extra is None:
-            return
-        columns.append(extra)
-        if extra == "locality":
-            places = styles.LOCALITIES.get(code, ("Central", "North", "South"))
-            for row in rows:
-                digits = "".join(ch for ch in str(row[0]) if ch.isdigit()) or "0"
-                row.append(places[int(digits) % len(places)])
-        elif extra == "grade":
-            grades = {w.worker_id: w.grade for w in snapshot.workforce}
-            for row in rows:
-                row.append(grades.get(str(row[0])))
-        elif extra == "next_review_date":  # a future date: extra columns are never checked
-            for row in rows:
-                start, ended = row[2], row[3]
-                review = None
-                if ended is None and isinstance(start, date):
-                    review = start
-                    while review <= end:
-                        review += timedelta(days=91)
-                row.append(review)
-        else:
-            for row in rows:
-                row.append(None)
 
     def _quirk_rows(
         self,

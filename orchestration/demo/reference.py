@@ -11,7 +11,10 @@ a target.
 
 from __future__ import annotations
 
-from .districts import DistrictProfile, population
+from pathlib import Path
+
+from .districts import DISTRICTS, DistrictProfile, population
+from .write import FileStyle, write_csv
 
 # indicator, district_code, target 2010-11, target 2011-12, tolerance_pct ("" = blank)
 TARGETS: tuple[tuple[str, str, float, float, str], ...] = (
@@ -58,3 +61,30 @@ def target_rows(financial_years: list[str]) -> list[list[object]]:
         for code, district, before, after, tolerance in TARGETS:
             rows.append([code, year, district, after if later else before, tolerance])
     return rows
+
+
+def write_reference(out_dir: Path, months: list[str]) -> tuple[str, ...]:
+    folder = out_dir / "reference"
+    folder.mkdir()
+    plain = FileStyle()
+    years = sorted({int(m[:4]) for m in months})
+    financial_years = sorted({financial_year(m) for m in months})
+    write_csv(
+        folder / "districts.csv",
+        ["district_code", "district_name"],
+        district_rows(DISTRICTS),
+        plain,
+    )
+    write_csv(
+        folder / "population.csv",
+        ["district_code", "year", "population_0_17"],
+        [[c, str(y), str(p)] for c, y, p in population_rows(DISTRICTS, years)],
+        plain,
+    )
+    write_csv(
+        folder / "targets.csv",
+        ["indicator_code", "financial_year", "district_code", "target", "tolerance_pct"],
+        [[i, f, d, f"{t:g}", tol] for i, f, d, t, tol in target_rows(financial_years)],
+        plain,
+    )
+    return ("reference/districts.csv", "reference/population.csv", "reference/targets.csv")

@@ -13,122 +13,28 @@ Everything is numpy arrays of day ordinals; ``NEVER`` means "not (yet) happened"
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
 from . import districts as cfg
-from .workdays import NEVER, WorkCalendar, month_key
-
-YEAR = 365.25
-
-REFERRAL_SOURCES = (
-    "Police",
-    "Schools",
-    "Health – GP",
-    "Health – hospital",
-    "Health – other",
-    "Local authority services",
-    "Individual",
-    "Anonymous",
-    "Housing",
-    "Other legal agency",
-    "Early years – nursery or crèche",
-    "Other",
+from .episodes import care_periods, cases, numbers
+from .records import (
+    AGE_WEIGHTS,
+    CP_CATEGORIES,
+    CP_WEIGHTS,
+    CRU_LIVE,
+    REFERRAL_SOURCES,
+    SOURCE_WEIGHTS,
+    YEAR,
+    Assessments,
+    DistrictWorld,
+    Plans,
+    Referrals,
 )
-_SOURCE_WEIGHTS = np.array([24, 18, 6, 7, 5, 12, 10, 3, 3, 4, 2, 6], dtype="float64")
-CRU_SOURCE = "Police – Central Referral Unit"
-CRU_LIVE = date(2012, 1, 23).toordinal()  # police referrals came through the CRU from then
+from .workdays import WorkCalendar, month_key
 
-CP_CATEGORIES = ("neglect", "emotional", "physical", "sexual", "multiple")
-_CP_WEIGHTS = np.array([45, 30, 10, 5, 10], dtype="float64")
-
-LEGAL_STATUSES = (
-    "V2 – Single period of accommodation under section 20",
-    "C1 – Interim care order",
-    "C2 – Full care order",
-    "L2 – Emergency protection order",
-    "J2 – Remanded to local authority accommodation",
-)
-V2, C1, C2, L2, J2 = range(5)
-
-# Age in whole years of a newly referred child (0..17).
-_AGE_WEIGHTS = np.array([14] + [5] * 4 + [4.5] * 5 + [5.5] * 6 + [5] * 2, dtype="float64")
-
-
-@dataclass
-class Referrals:
-    day: np.ndarray
-    child: np.ndarray
-    source: np.ndarray  # index into REFERRAL_SOURCES, or -1 for the CRU
-    number: np.ndarray
-
-
-@dataclass
-class Assessments:
-    referral: np.ndarray  # the referral (episode) it belongs to
-    child: np.ndarray
-    referral_day: np.ndarray
-    start: np.ndarray
-    completed: np.ndarray
-    number: np.ndarray
-
-
-@dataclass
-class Plans:
-    referral: np.ndarray
-    child: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    category: np.ndarray
-    number: np.ndarray
-
-
-@dataclass
-class CarePeriods:
-    child: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    status: np.ndarray  # legal status at start
-    status_day: np.ndarray  # day the legal status changed, NEVER if it did not
-    new_status: np.ndarray
-    number: np.ndarray
-
-
-@dataclass
-class Cases:
-    child: np.ndarray
-    start: np.ndarray
-    close: np.ndarray
-    allocated: np.ndarray  # first day a worker held the case
-    disabled: np.ndarray  # held by the disabled children's team
-    assessed: np.ndarray  # had a core assessment (adolescent team takes older ones)
-    number: np.ndarray
-
-
-@dataclass
-class DistrictWorld:
-    """Everything that happened in one district, as the simulation saw it."""
-
-    profile: cfg.DistrictProfile
-    dob: np.ndarray  # per local child; a future date while a child is unborn
-    referrals: Referrals
-    initial: Assessments
-    core: Assessments
-    plans: Plans
-    care: CarePeriods
-    cases: Cases
-    child_ids: np.ndarray | None = None  # filled in county-wide (ids are unique county-wide)
-
-
-def _numbers(rng: np.random.Generator, order_days: np.ndarray, start: int) -> np.ndarray:
-    """Ids that rise with creation date, with the odd gap a case system leaves."""
-    count = len(order_days)
-    steps = 1 + np.where(rng.random(count) < 0.03, rng.integers(1, 40, count), 0)
-    numbers = np.empty(count, dtype="int64")
-    numbers[np.argsort(order_days, kind="stable")] = start + np.cumsum(steps)
-    return numbers
+MOVERS = 24  # children who move between districts and are referred again
 
 
 def _resolve(pointer: np.ndarray) -> np.ndarray:
@@ -174,7 +80,7 @@ def _referral_days(
 
 def _ages(rng: np.random.Generator, count: int) -> np.ndarray:
     """Age in days at referral of a child new to the service."""
-    years = rng.choice(len(_AGE_WEIGHTS), size=count, p=_AGE_WEIGHTS / _AGE_WEIGHTS.sum())
+    years = rng.choice(len(AGE_WEIGHTS), size=count, p=AGE_WEIGHTS / AGE_WEIGHTS.sum())
     return (years * YEAR + rng.integers(0, 365, count)).astype("int64")
 
 
@@ -207,15 +113,13 @@ def simulate_district(
     root = np.where(too_old, np.arange(n_ref), root)
     roots, ref_child = np.unique(root, return_inverse=True)
     dob = root_dob[roots]
-    source = rng.choice(
-        len(REFERRAL_SOURCES), size=n_ref, p=_SOURCE_WEIGHTS / _SOURCE_WEIGHTS.sum()
-    )
+    source = rng.choice(len(REFERRAL_SOURCES), size=n_ref, p=SOURCE_WEIGHTS / SOURCE_WEIGHTS.sum())
     source = np.where((source == 0) & (ref_day >= CRU_LIVE), -1, source)
     referrals = Referrals(
         day=ref_day,
         child=ref_child,
         source=source,
-        number=_numbers(rng, ref_day, int(rng.integers(100_000, 300_000))),
+        number=numbers(rng, ref_day, int(rng.integers(100_000, 300_000))),
     )
 
     # --- initial assessments: timescale counted from the referral ----------------
@@ -235,7 +139,7 @@ def simulate_district(
         referral_day=r_day,
         start=ia_start,
         completed=cal.add(r_day, ia_wd),
-        number=_numbers(rng, ia_start, int(rng.integers(200_000, 400_000))),
+        number=numbers(rng, ia_start, int(rng.integers(200_000, 400_000))),
     )
 
     # --- core assessments: timescale counted from their own start ----------------
@@ -254,7 +158,7 @@ def simulate_district(
         referral_day=r_day[ca_of],
         start=ca_start,
         completed=cal.add(ca_start, np.where(ca_on_time, ca_quick, ca_slow)),
-        number=_numbers(rng, ca_start, int(rng.integers(100_000, 300_000))),
+        number=numbers(rng, ca_start, int(rng.integers(100_000, 300_000))),
     )
 
     # --- child protection plans ---------------------------------------------------
@@ -274,15 +178,15 @@ def simulate_district(
         child=cp_child,
         start=cp_start,
         end=cp_end,
-        category=rng.choice(len(CP_CATEGORIES), size=n_cp, p=_CP_WEIGHTS / _CP_WEIGHTS.sum()),
-        number=_numbers(rng, cp_start, int(rng.integers(10_000, 40_000))),
+        category=rng.choice(len(CP_CATEGORIES), size=n_cp, p=CP_WEIGHTS / CP_WEIGHTS.sum()),
+        number=numbers(rng, cp_start, int(rng.integers(10_000, 40_000))),
     )
 
     # --- children coming into care ----------------------------------------------
-    care, dob, lac_episode = _care_periods(profile, rng, first, last, dob, plans, core)
+    care, dob, lac_episode = care_periods(profile, rng, first, last, dob, plans, core)
 
     # --- cases: what the allocations snapshot lists ------------------------------
-    cases = _cases(profile, rng, referrals, initial, core, plans, care, dob, lac_episode)
+    found = cases(profile, rng, referrals, initial, core, plans, care, dob, lac_episode)
 
     return DistrictWorld(
         profile=profile,
@@ -292,206 +196,43 @@ def simulate_district(
         core=core,
         plans=plans,
         care=care,
-        cases=cases,
+        cases=found,
     )
 
 
-def _care_periods(
-    profile: cfg.DistrictProfile,
-    rng: np.random.Generator,
-    first: int,
-    last: int,
-    dob: np.ndarray,
-    plans: Plans,
-    core: Assessments,
-) -> tuple[CarePeriods, np.ndarray, np.ndarray]:
-    """Periods of care since 1996; recent ones mostly for children already known.
+def assign_child_ids(worlds: list[DistrictWorld], rng: np.random.Generator) -> None:
+    """Unique 7-digit ids county-wide; a few children move and are referred elsewhere.
 
-    A child on a plan who comes into care is de-planned that day (the report's
-    "biggest gain"). Returns the periods, the child birth dates extended with
-    children first met in care, and for each period the referral whose case it
-    extends (-1 for a child with no referral).
+    Seven digits and no other id with a run of seven digits: a raw child id found
+    anywhere in the warehouse can only be a leak.
     """
-    need = profile.need * cfg.NEED_SCALE
-    since = date(1996, 1, 1).toordinal()
-    per_month = cfg.LAC_ENTRIES * profile.population_2011 / 1e4 * need
-    total = rng.poisson((per_month + 2.0 * profile.asylum) * (last - since) / 30.44)
-    start = np.sort(rng.integers(since, last + 1, total))
-    asylum_share = 2.0 * profile.asylum / (per_month + 2.0 * profile.asylum)
-    asylum = rng.random(total) < asylum_share
-    age_years = np.where(
-        asylum,
-        rng.integers(15, 17, total),
-        rng.choice(17, size=total, p=_entry_age_weights()),
-    )
-    new_dob = start - (age_years * YEAR).astype("int64") - rng.integers(0, 365, total)
-    child = np.full(total, -1, dtype="int64")
-    episode = np.full(total, -1, dtype="int64")
-
-    link_from = first + 365  # plans and assessments exist from here on
-    linked_plan = np.zeros(len(plans.start), dtype=bool)
-    plan_end = plans.end.copy()
-    choice = rng.random(total)
-    for i in np.flatnonzero((start >= link_from) & ~asylum & (choice < 0.55)):
-        day = start[i]
-        if choice[i] < 0.30:
-            pool = np.flatnonzero(
-                (plans.start <= day)
-                & (plan_end > day)
-                & ~linked_plan
-                & (day - dob[plans.child] < 17 * YEAR)
-            )
-            if len(pool):
-                pick = pool[rng.integers(len(pool))]
-                linked_plan[pick] = True
-                plan_end[pick] = day
-                child[i], episode[i] = plans.child[pick], plans.referral[pick]
-                continue
-        pool = np.flatnonzero(
-            (core.start <= day) & (core.start > day - 180) & (day - dob[core.child] < 17 * YEAR)
+    sizes = [len(world.dob) for world in worlds]
+    numbers = rng.choice(9_000_000, size=sum(sizes), replace=False) + 1_000_000
+    offset = 0
+    for world, size in zip(worlds, sizes, strict=True):
+        world.child_ids = np.array([str(n) for n in numbers[offset : offset + size]], dtype=object)
+        offset += size
+    if len(worlds) < 2:
+        return
+    for _ in range(MOVERS):
+        to_index = int(rng.integers(len(worlds)))
+        from_index = (to_index + 1 + int(rng.integers(len(worlds) - 1))) % len(worlds)
+        to_world, from_world = worlds[to_index], worlds[from_index]
+        ref = to_world.referrals
+        children, first = np.unique(ref.child, return_index=True)
+        arrival = ref.day[first]
+        pick = int(rng.integers(len(children)))
+        child, day = int(children[pick]), int(arrival[pick])
+        last_seen = np.full(len(from_world.dob), -1, dtype="int64")
+        np.maximum.at(last_seen, from_world.referrals.child, from_world.referrals.day)
+        candidates = np.flatnonzero(
+            (last_seen >= 0)
+            & (last_seen < day - 120)
+            & (np.abs(from_world.dob - to_world.dob[child]) < 730)
+            & (day - from_world.dob < 17 * YEAR)
         )
-        if len(pool):
-            pick = pool[rng.integers(len(pool))]
-            child[i], episode[i] = core.child[pick], core.referral[pick]
-    plans.end[:] = plan_end
-
-    fresh = child < 0
-    child[fresh] = len(dob) + np.arange(int(fresh.sum()))
-    dob = np.concatenate([dob, new_dob[fresh]])
-
-    short = rng.random(total) < 0.25
-    length = np.where(short, rng.integers(5, 120, total), rng.exponential(1000.0, total))
-    adult = (dob[child] + 18 * YEAR).astype("int64")
-    end = np.maximum(np.minimum(start + length.astype("int64"), adult), start + 1)
-
-    status = np.where(asylum, V2, rng.choice(5, size=total, p=[0.50, 0.36, 0.10, 0.0, 0.04]))
-    status_day = np.full(total, NEVER, dtype="int64")
-    new_status = status.copy()
-    to_full = (status == C1) & (rng.random(total) < 0.85)
-    status_day = np.where(to_full, start + rng.integers(90, 300, total), status_day)
-    new_status = np.where(to_full, C2, new_status)
-    emergency = status == L2
-    status_day = np.where(emergency, start + 8, status_day)
-    new_status = np.where(emergency, C1, new_status)
-    voluntary = (status == V2) & ~asylum & (rng.random(total) < 0.10)
-    status_day = np.where(voluntary, start + rng.integers(60, 200, total), status_day)
-    new_status = np.where(voluntary, C1, new_status)
-    changed = status_day < end
-    status_day = np.where(changed, status_day, NEVER)
-    new_status = np.where(changed, new_status, status)
-
-    care = CarePeriods(
-        child=child,
-        start=start,
-        end=end,
-        status=status,
-        status_day=status_day,
-        new_status=new_status,
-        number=_numbers(rng, start, int(rng.integers(10_000, 40_000))),
-    )
-    return care, dob, episode
-
-
-def _entry_age_weights() -> np.ndarray:
-    weights = np.array([20.0] + [3.75] * 4 + [4.0] * 5 + [5.0] * 4 + [8.0] * 3)
-    return weights / weights.sum()
-
-
-def _cases(
-    profile: cfg.DistrictProfile,
-    rng: np.random.Generator,
-    referrals: Referrals,
-    initial: Assessments,
-    core: Assessments,
-    plans: Plans,
-    care: CarePeriods,
-    dob: np.ndarray,
-    lac_episode: np.ndarray,
-) -> Cases:
-    """One case per episode of work; a child referred while open joins the open case."""
-    n_ref = len(referrals.day)
-    end = referrals.day + rng.integers(0, 8, n_ref)  # no further action
-    disabled = np.zeros(n_ref, dtype=bool)
-    assessed = np.zeros(n_ref, dtype=bool)
-
-    cin = rng.random(len(initial.start)) < 0.30
-    after_ia = initial.completed + np.where(
-        cin, rng.exponential(110.0, len(cin)), rng.integers(0, 15, len(cin))
-    ).astype("int64")
-    end[initial.referral] = after_ia
-
-    n_ca = len(core.start)
-    cin = rng.random(n_ca) < 0.70
-    dis = cin & (rng.random(n_ca) < 0.07)
-    stay = np.where(cin, rng.exponential(190.0, n_ca), rng.integers(0, 22, n_ca))
-    stay = stay + np.where(dis, rng.exponential(700.0, n_ca), 0)
-    end[core.referral] = core.completed + stay.astype("int64")
-    disabled[core.referral] = dis
-    assessed[core.referral] = True
-
-    n_cp = len(plans.start)
-    step_down = np.where(
-        rng.random(n_cp) < 0.8, rng.exponential(110.0, n_cp), rng.integers(0, 15, n_cp)
-    ).astype("int64")
-    np.maximum.at(end, plans.referral, plans.end + step_down)
-
-    linked = lac_episode >= 0
-    np.maximum.at(end, lac_episode[linked], care.end[linked] + rng.integers(0, 30, linked.sum()))
-
-    adult = (dob[referrals.child] + 18 * YEAR).astype("int64")
-    end = np.maximum(np.minimum(end, adult), referrals.day + 1)
-
-    # Merge episodes of the same child that overlap into one case.
-    order = np.lexsort((referrals.day, referrals.child))
-    case_of = np.empty(n_ref, dtype="int64")
-    starts, closes, dis_any, ass_any, children = [], [], [], [], []
-    last_child, current = -1, -1
-    for i in order.tolist():
-        child = int(referrals.child[i])
-        day = int(referrals.day[i])
-        if child == last_child and day <= closes[current]:
-            closes[current] = max(closes[current], int(end[i]))
-            dis_any[current] |= bool(disabled[i])
-            ass_any[current] |= bool(assessed[i])
-        else:
-            current = len(starts)
-            starts.append(day)
-            closes.append(int(end[i]))
-            dis_any.append(bool(disabled[i]))
-            ass_any.append(bool(assessed[i]))
-            children.append(child)
-            last_child = child
-        case_of[i] = current
-
-    # Children first met in care have a case for their period of care.
-    unknown = ~linked
-    start = np.concatenate([np.array(starts, dtype="int64"), care.start[unknown]])
-    close = np.concatenate(
-        [
-            np.array(closes, dtype="int64"),
-            care.end[unknown] + rng.integers(0, 30, int(unknown.sum())),
-        ]
-    )
-    child = np.concatenate([np.array(children, dtype="int64"), care.child[unknown]])
-    disabled_case = np.concatenate([np.array(dis_any), np.zeros(int(unknown.sum()), bool)])
-    assessed_case = np.concatenate([np.array(ass_any), np.ones(int(unknown.sum()), bool)])
-    from_referral = np.concatenate([np.ones(len(starts), bool), np.zeros(int(unknown.sum()), bool)])
-
-    # Waiting for a worker: mostly the same day, sometimes weeks ("now rare").
-    n_case = len(start)
-    slow_p = cfg.SLOW_ALLOCATION(start) * profile.slow_allocation
-    very_slow_p = cfg.VERY_SLOW_ALLOCATION(start)
-    draw = rng.random(n_case)
-    wait = np.where(rng.random(n_case) < 0.75, 0, rng.integers(1, 4, n_case))
-    wait = np.where(draw < slow_p, rng.integers(4, 29, n_case), wait)
-    wait = np.where(draw < slow_p * very_slow_p, rng.integers(29, 75, n_case), wait)
-    wait = np.where(from_referral, wait, 0)
-    return Cases(
-        child=child,
-        start=start,
-        close=close,
-        allocated=start + wait,
-        disabled=disabled_case,
-        assessed=assessed_case,
-        number=_numbers(rng, start, int(rng.integers(100_000, 400_000))),
-    )
+        if len(candidates) == 0:
+            continue
+        source = int(candidates[int(rng.integers(len(candidates)))])
+        to_world.child_ids[child] = from_world.child_ids[source]  # type: ignore[index]
+        to_world.dob[child] = from_world.dob[source]

@@ -9,7 +9,10 @@ random, so a test can rely on them.
 
 from __future__ import annotations
 
-from .write import FileStyle
+from datetime import date, timedelta
+
+from .workforce import Snapshot
+from .write import FileStyle, Raw
 
 _PLAIN = FileStyle()
 
@@ -73,3 +76,45 @@ LOCALITIES = {
     "GRA": ("Gravesend", "Northfleet", "Rural Gravesham"),
     "SWA": ("Sittingbourne", "Faversham", "Sheppey"),
 }
+
+
+def apply_house_style(
+    code: str,
+    extract: str,
+    style: FileStyle,
+    columns: list[str],
+    rows: list[list[object]],
+    snapshot: Snapshot,
+    end: date,
+) -> None:
+    """Valid quirks of a district's export: placeholders and extra columns."""
+    placeholder = allocated_since_placeholder(code)
+    if placeholder and extract == "allocations":
+        for row in rows:
+            if row[3] is not None:
+                row[4] = Raw(placeholder)
+    extra = style.extra_column
+    if extra is None:
+        return
+    columns.append(extra)
+    if extra == "locality":
+        places = LOCALITIES.get(code, ("Central", "North", "South"))
+        for row in rows:
+            digits = "".join(ch for ch in str(row[0]) if ch.isdigit()) or "0"
+            row.append(places[int(digits) % len(places)])
+    elif extra == "grade":
+        grades = {w.worker_id: w.grade for w in snapshot.workforce}
+        for row in rows:
+            row.append(grades.get(str(row[0])))
+    elif extra == "next_review_date":  # a future date: extra columns are never checked
+        for row in rows:
+            start, ended = row[2], row[3]
+            review = None
+            if ended is None and isinstance(start, date):
+                review = start
+                while review <= end:
+                    review += timedelta(days=91)
+            row.append(review)
+    else:
+        for row in rows:
+            row.append(None)

@@ -19,7 +19,7 @@ from datetime import date
 
 import numpy as np
 
-from .simulate import CP_CATEGORIES, CRU_SOURCE, LEGAL_STATUSES, REFERRAL_SOURCES, DistrictWorld
+from .records import CP_CATEGORIES, CRU_SOURCE, LEGAL_STATUSES, REFERRAL_SOURCES, DistrictWorld
 from .workdays import NEVER, month_key
 from .workforce import Snapshot
 

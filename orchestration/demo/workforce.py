@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import districts as cfg
-from .simulate import YEAR, DistrictWorld
+from .records import YEAR, DistrictWorld
 from .workdays import month_end, month_start
 
 FIELDWORK, LOOKED_AFTER, ADOLESCENT, DISABLED, OTHER = (

@@ -9,8 +9,12 @@ see them, not against the generator's own bookkeeping.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +34,7 @@ BOOLEANS = {"true": True, "yes": True, "y": True, "1": True}
 BOOLEANS.update({"false": False, "no": False, "n": False, "0": False})
 TEAM_TYPES = {"fieldwork", "looked_after", "adolescent", "disabled_children", "other"}
 CATEGORIES = {"neglect", "physical", "emotional", "sexual", "multiple"}
+EMPLOYMENT = {"permanent", "agency"}
 
 # extract -> (column, type, required); types: text, id, date, code:<set>, bool, number
 SCHEMAS: dict[str, list[tuple[str, str, bool]]] = {
@@ -186,28 +191,34 @@ def parse_date(value: object) -> date | str | None:
 
 def parse_cell(kind: str, value: object) -> tuple[object, str | None]:
     """(parsed value, failure kind or None)."""
+    if kind in ("id", "text"):
+        return _text(value), None
+    if isinstance(value, str):
+        return _parse_text(kind, value)
+    if kind == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value), None
     if kind == "date":
         parsed = parse_date(value)
         return (None, "bad_date") if parsed == "bad" else (parsed, None)
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and kind == "number":
-        return float(value), None
-    text = _text(value)
-    if text is None:
+    return _parse_text(kind, "" if value is None else str(value))
+
+
+@functools.cache
+def _parse_text(kind: str, value: str) -> tuple[object, str | None]:
+    """Cached: the same dates, codes and numbers recur hundreds of thousands of times."""
+    if kind == "date":
+        parsed = parse_date(value)
+        return (None, "bad_date") if parsed == "bad" else (parsed, None)
+    text = value.strip()
+    if not text:
         return None, None
     if kind == "number":
         return (float(text), None) if NUMBER.match(text) else (None, "bad_number")
+    lowered = text.lower()
     if kind == "bool":
-        lowered = text.lower()
         return (BOOLEANS[lowered], None) if lowered in BOOLEANS else (None, "bad_code")
-    if kind in ("category", "team_type", "employment"):
-        allowed = {
-            "category": CATEGORIES,
-            "team_type": TEAM_TYPES,
-            "employment": {"permanent", "agency"},
-        }[kind]
-        lowered = text.lower()
-        return (lowered, None) if lowered in allowed else (None, "bad_code")
-    return text, None
+    allowed = {"category": CATEGORIES, "team_type": TEAM_TYPES, "employment": EMPLOYMENT}[kind]
+    return (lowered, None) if lowered in allowed else (None, "bad_code")
 
 
 @dataclass
@@ -226,39 +237,39 @@ def check_file(path: Path, extract: str, month: str) -> CheckedFile:
     end = month_end(month)
     failures: set[tuple[int, str | None, str]] = set()
     passed: list[tuple[int, dict[str, object]]] = []
+    workbook = path.suffix.lower() == ".xlsx"
+    width = len(raw.header)
+    columns = [(name, kind, required, position.get(name)) for name, kind, required in schema]
     for line, cells in raw.records:
-        if path.suffix.lower() != ".xlsx" and len(cells) != len(raw.header):
+        if not workbook and len(cells) != width:
             failures.add((line, None, "ragged_row"))
             continue
         record: dict[str, object] = {}
         problems: list[tuple[str, str]] = []
-        for column, kind, required in schema:
-            cell = cells[position[column]] if column in position else None
-            if column == "unallocated_since" and record.get("worker_id") is not None:
+        for column, kind, required, at in columns:
+            cell = None if at is None else cells[at]
+            if column == "unallocated_since" and record["worker_id"] is not None:
                 record[column] = None  # ignored, even if malformed, when a worker is given
                 continue
             value, failure = parse_cell(kind, cell)
             if failure:
                 problems.append((column, failure))
-                continue
-            if value is None and (
-                required or (column == "unallocated_since" and record.get("worker_id") is None)
+            elif value is None:
+                if required or column == "unallocated_since":
+                    problems.append((column, "missing_required"))
+                record[column] = None
+            elif kind == "date" and value < DATE_FLOOR:  # type: ignore[operator]
+                problems.append((column, "date_before_1990"))
+            elif kind == "date" and value > end:  # type: ignore[operator]
+                problems.append((column, "date_after_month_end"))
+            elif kind == "number" and (
+                value <= 0 or value > 1  # type: ignore[operator]
+                if column == "fte"
+                else value < 0  # type: ignore[operator]
             ):
-                problems.append((column, "missing_required"))
-                continue
-            if kind == "date" and value is not None:
-                if value < DATE_FLOOR:  # type: ignore[operator]
-                    problems.append((column, "date_before_1990"))
-                    continue
-                if value > end:  # type: ignore[operator]
-                    problems.append((column, "date_after_month_end"))
-                    continue
-            if kind == "number" and value is not None:
-                low_ok = value > 0 if column == "fte" else value >= 0  # type: ignore[operator]
-                if not low_ok or (column == "fte" and value > 1):  # type: ignore[operator]
-                    problems.append((column, "out_of_range"))
-                    continue
-            record[column] = value
+                problems.append((column, "out_of_range"))
+            else:
+                record[column] = value
         if not problems:
             for later, earlier, kind in ORDER_RULES.get(extract, []):
                 a, b = record.get(later), record.get(earlier)
@@ -285,25 +296,57 @@ def check_file(path: Path, extract: str, month: str) -> CheckedFile:
 
 
 @dataclass
+class Twin:
+    """The same landing generated by another process, under another hash seed."""
+
+    root: Path
+    process: subprocess.Popen[str]
+
+
+@dataclass
 class Landing:
     manifest: DemoManifest
     root: Path
     seconds: float
-    checked: dict[str, CheckedFile]  # by relative path, every landed file
+    checked: dict[str, CheckedFile]  # by relative path, every landed file except the rejected
+    twin: Twin
+
+
+TWIN_SCRIPT = (
+    "import sys; from pathlib import Path; from orchestration.demo import generate_landing; "
+    "m = generate_landing(Path(sys.argv[1])); print(repr((m.files, m.bad_rows, m.quirks)))"
+)
 
 
 @pytest.fixture(scope="session")
-def landing(tmp_path_factory: pytest.TempPathFactory) -> Landing:
-    root = tmp_path_factory.mktemp("demo") / "landing"
+def landing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Landing]:
+    base = tmp_path_factory.mktemp("demo")
+    # Started first so it runs alongside this process's own generation.
+    twin = Twin(
+        base / "twin",
+        subprocess.Popen(
+            [sys.executable, "-c", TWIN_SCRIPT, str(base / "twin")],
+            env={**os.environ, "PYTHONHASHSEED": "4242"},
+            cwd=Path(__file__).resolve().parents[2],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ),
+    )
+    root = base / "landing"
     started = time.perf_counter()
     manifest = generate_landing(root)
     seconds = time.perf_counter() - started
+    rejected = {r.path for r in manifest.rejected_files}
     checked = {
         f.path: check_file(root / f.path, f.extract, f.reporting_month)
         for f in manifest.files
-        if f.path not in {r.path for r in manifest.rejected_files}
+        if f.path not in rejected
     }
-    return Landing(manifest, root, seconds, checked)
+    yield Landing(manifest, root, seconds, checked, twin)
+    if twin.process.poll() is None:
+        twin.process.kill()
+        twin.process.wait()
 
 
 def walk(root: Path) -> Iterator[Path]:
