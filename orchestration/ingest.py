@@ -250,6 +250,10 @@ PARTITION_TABLES = (
 def _load_districts(landing: Landing, now: datetime) -> FileLoad:
     files = {landed.extract: landed for landed in landing.reference}
     if "districts" not in files:
+        # two reference folders, or districts.csv and .xlsx, reject it: say so, not "missing"
+        for item in landing.seen:
+            if item.extract == "districts" and item.status == "rejected":
+                raise DistrictsUnavailable(f"{item.path} was rejected: {item.error}")
         raise DistrictsUnavailable("reference/districts.csv is missing from the landing folder")
     outcome = load_file(files["districts"], REFERENCE_FILES["districts"], {}, None, now)
     if outcome.records is None:

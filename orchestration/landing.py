@@ -20,7 +20,9 @@ from contracts.registry import REFERENCE_FILES
 
 REFERENCE_FOLDER = "reference"
 FILE_SUFFIXES = (".csv", ".xlsx")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# ASCII digits and fullmatch: `\d` takes other scripts' digits and `$` a trailing
+# newline, and either would let a second folder name the same month.
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class Landing:
 
 
 def is_month(name: str) -> bool:
-    match = _MONTH.match(name)
+    match = _MONTH.fullmatch(name)
     return bool(match) and int(match.group(1)) >= 1
 
 
@@ -142,7 +144,7 @@ def match_files(
                 seen.append(Seen(relative, "ignored", "not an extract file name", month, district))
     if len(folders) > 1:
         names = " and ".join(folder.name for folder in folders)
-        what = f"district {district}" if district else "one folder"
+        what = f"district {district}" if district else f"the {REFERENCE_FOLDER} folder"
         reason = f"ambiguous submission: folders {names} both match {what}"
         rejected = [landed for group in candidates.values() for landed in group]
         return [], seen + [
