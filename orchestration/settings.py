@@ -21,7 +21,6 @@ class Settings:
     landing_dir: Path
     warehouse: Path
     work_db: Path
-    county_name: str
 
     @classmethod
     def resolve(
@@ -47,7 +46,6 @@ class Settings:
             work_db=Path(work_db).absolute()
             if work_db
             else warehouse.with_name(f".{warehouse.name}.work.duckdb"),
-            county_name=os.getenv("SCORECARD_COUNTY_NAME") or "County",
         )
 
 

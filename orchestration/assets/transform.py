@@ -5,7 +5,7 @@ checks), against the working database. dbt costs seconds per invocation,
 so it is invoked once, not once per model or partition.
 """
 
-import json
+import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -68,13 +68,15 @@ def scorecard_dbt(
     context: AssetExecutionContext, dbt: DbtCliResource, scorecard: ScorecardResource
 ) -> Iterator:
     settings = scorecard.settings()
-    dbt_vars = {"work_db": str(settings.work_db), "county_name": settings.county_name}
+    # dbt reads the working database's path from the environment (profiles.yml): passing
+    # it as --vars would defeat dbt's partial parsing and double every build's cost.
+    os.environ["SCORECARD_WORK_DB"] = str(settings.work_db)
     # Model results are held until dbt has closed the database, so that their row
     # counts (and the county scorecard) can be read from it and shown with them.
     held = []
     invocation = dbt.cli(
         # unit tests prove the SQL in CI (tests/dbt); production builds run data tests only
-        ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)],
+        ["build", "--exclude-resource-type", "unit_test"],
         context=context,
         target_path=Path("target"),  # shared, so dbt's partial parsing is reused
     )

@@ -1,0 +1,175 @@
+"""Publishing is safe for BI: atomic, never blocked by readers, untouched by failed or
+killed runs, gated by the blocking checks, and readable by a DuckDB 1.4 client."""
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import build, land, query
+
+TINY = {
+    "reference/districts.csv": "district_code,district_name\nNOR,North\nSOU,South\n",
+    "reference/population.csv": (
+        "district_code,year,population_0_17\nNOR,2011,1000\nSOU,2011,2000\n"
+    ),
+    "2011-04/NOR/referrals.csv": "referral_id,child_id,referral_date\nR1,CHILD-A,2011-04-05\n",
+    "2011-04/SOU/referrals.csv": "referral_id,child_id,referral_date\nR9,CHILD-B,2011-04-06\n",
+}
+ANOTHER_REFERRAL = (
+    "referral_id,child_id,referral_date\nR1,CHILD-A,2011-04-05\nR2,CHILD-C,2011-04-07\n"
+)
+REF_COUNT_NOR = (
+    "SELECT value FROM marts.scorecard_monthly "
+    "WHERE district_code = 'NOR' AND indicator_code = 'REF_COUNT'"
+)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> tuple[Path, Path]:
+    landing = land(tmp_path / "landing", TINY)
+    warehouse = tmp_path / "out" / "scorecard.duckdb"
+    assert build(landing, warehouse).published
+    return landing, warehouse
+
+
+def test_published_file_opens_in_a_duckdb_1_4_client(published):
+    _, warehouse = published
+    uv = os.environ.get("UV") or shutil.which("uv")
+    assert uv, "uv runs the DuckDB 1.4 client in an environment of its own"
+    script = (
+        "import duckdb, sys; assert duckdb.__version__.startswith('1.4'), duckdb.__version__; "
+        "con = duckdb.connect(sys.argv[1], read_only=True); "
+        'print(con.execute("SELECT count(*) FROM marts.scorecard_monthly").fetchone()[0])'
+    )
+    result = subprocess.run(
+        [
+            uv,
+            "run",
+            "--no-project",
+            "--isolated",
+            "--with",
+            "duckdb>=1.4,<1.5",
+            "python",
+            "-c",
+            script,
+            str(warehouse),
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    # 1 month x (2 districts + county) x 19 indicators
+    assert int(result.stdout.strip()) == 1 * 3 * 19
+
+
+def test_an_open_reader_neither_fails_nor_blocks_a_run(published):
+    landing, warehouse = published
+    reader = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert reader.execute(REF_COUNT_NOR).fetchone()[0] == 1
+        land(landing, {"2011-04/NOR/referrals.csv": ANOTHER_REFERRAL})
+        assert build(landing, warehouse).published
+        # the reader keeps the file it opened, whole; new readers see the new one
+        assert reader.execute(REF_COUNT_NOR).fetchone()[0] == 1
+    finally:
+        reader.close()
+    assert query(warehouse, REF_COUNT_NOR) == [(2.0,)]
+
+
+def test_a_killed_run_leaves_the_published_file_unchanged_and_the_next_run_succeeds(published):
+    landing, warehouse = published
+    before = sha256(warehouse)
+    land(landing, {"2011-04/NOR/referrals.csv": ANOTHER_REFERRAL})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "orchestration.cli",
+            "run",
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(warehouse),
+        ],  # fmt: skip
+        cwd=ROOT,
+        env={**os.environ, "SCORECARD_LOG_LEVEL": "DEBUG"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # so the kill reaches dbt's own process too
+    )
+    deadline = time.monotonic() + 240
+    for line in process.stdout:
+        if 'Started execution of step "scorecard_dbt"' in line or time.monotonic() > deadline:
+            break
+    time.sleep(1.5)  # dbt is now writing the working database
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert sha256(warehouse) == before
+    assert query(warehouse, REF_COUNT_NOR) == [(1.0,)]
+
+    assert build(landing, warehouse).published
+    assert query(warehouse, REF_COUNT_NOR) == [(2.0,)]
+    assert not list(warehouse.parent.glob("*.publishing"))
+
+
+def test_a_failing_blocking_check_stops_the_publish(published):
+    """Break a mart in the working database, then run the suite and the publish."""
+    from dagster import AssetKey, DagsterInstance
+
+    from orchestration.assets.quality import FCT_WORKFORCE_MONTHLY, SCORECARD_MONTHLY
+    from orchestration.definitions import defs
+    from orchestration.settings import Settings
+
+    landing, warehouse = published
+    settings = Settings.resolve(landing, warehouse)
+    before = sha256(warehouse)
+    with duckdb.connect(str(settings.work_db)) as con:
+        con.execute("UPDATE marts.scorecard_monthly SET rag = 'purple' WHERE district_code = 'NOR'")
+
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(
+        asset_selection={AssetKey(["publish", "published_warehouse"])},
+        asset_check_selection={
+            check
+            for check in defs.resolve_asset_graph().asset_check_keys
+            if check.asset_key in (SCORECARD_MONTHLY, FCT_WORKFORCE_MONTHLY)
+            and check.name == "great_expectations"
+        },
+    )
+    result = job.execute_in_process(
+        instance=DagsterInstance.ephemeral(),
+        run_config={
+            "resources": {
+                "scorecard": {
+                    "config": {
+                        "landing_dir": str(landing),
+                        "warehouse": str(warehouse),
+                        "work_db": str(settings.work_db),
+                    }
+                }
+            }
+        },
+        raise_on_error=False,
+    )
+    evaluations = {
+        evaluation.asset_key: evaluation.passed
+        for evaluation in result.get_asset_check_evaluations()
+    }
+    assert evaluations[SCORECARD_MONTHLY] is False
+    assert not result.asset_materializations_for_node("publish__published_warehouse")
+    assert sha256(warehouse) == before
