@@ -7,6 +7,10 @@ again, correctly, the next month, as districts do once told, so the restated
 figures are untouched; and no fault is injected in December 2011, whose county
 figures should match the committee report. Exactly one file is broken whole,
 and some junk sits in the landing for the pipeline to ignore.
+
+Valid oddities are planned here too (a header-only file, duplicates that parse
+identically, a quoted field spanning lines, blank lines) because they move line
+numbers or counts, which is exactly what the pipeline must get right.
 """
 
 from __future__ import annotations

@@ -307,7 +307,7 @@ class Twin:
 class Landing:
     manifest: DemoManifest
     root: Path
-    seconds: float
+    seconds: float  # CPU seconds generate_landing took
     checked: dict[str, CheckedFile]  # by relative path, every landed file except the rejected
     twin: Twin
 
@@ -334,9 +334,9 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Landing]:
         ),
     )
     root = base / "landing"
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy shared machine must not fail the test
     manifest = generate_landing(root)
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     rejected = {r.path for r in manifest.rejected_files}
     checked = {
         f.path: check_file(root / f.path, f.extract, f.reporting_month)

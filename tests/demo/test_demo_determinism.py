@@ -37,4 +37,4 @@ def test_refuses_a_folder_that_is_not_empty(tmp_path: Path):
 
 
 def test_generation_takes_a_few_seconds(landing: Landing):
-    assert landing.seconds < 10
+    assert landing.seconds < 8  # about 2.5 s of CPU on a quiet machine

@@ -12,6 +12,16 @@ Versions = dict[tuple[str, str], list[tuple[str, dict[str, object]]]]
 
 def versions(landing: Landing, extract: str) -> Versions:
     """(district, id) -> [(reporting month, parsed record)] in month order."""
+    cache = _VERSIONS.setdefault(id(landing), {})
+    if extract not in cache:
+        cache[extract] = _versions(landing, extract)
+    return cache[extract]
+
+
+_VERSIONS: dict[int, dict[str, Versions]] = {}
+
+
+def _versions(landing: Landing, extract: str) -> Versions:
     found: Versions = defaultdict(list)
     for landed in sorted(landing.manifest.files, key=lambda f: f.reporting_month):
         checked = landing.checked.get(landed.path)
