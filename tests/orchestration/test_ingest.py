@@ -261,6 +261,64 @@ def test_a_month_removed_from_the_landing_is_forgotten(landing, tmp_path, load_i
     ]
 
 
+# --- reference files -------------------------------------------------------------------
+
+
+def test_reference_rejected_rows_have_a_blank_district_and_month(landing, tmp_path, load_into):
+    land(
+        landing,
+        {
+            "reference/districts.csv": DISTRICTS_CSV,
+            "reference/population.csv": "district_code,year,population_0_17\n"
+            "NOR,2011,5000\nEST,2011,4000\nSOU,2011,0\n",
+        },
+    )
+    work_db = tmp_path / "work.duckdb"
+    load_into(landing, work_db)
+    assert query(
+        work_db,
+        "SELECT reporting_month, district_code, extract, file_name, line_number, column_name, "
+        "reason FROM audit.rejected_rows ORDER BY line_number",
+    ) == [
+        (None, None, "population", "population.csv", 3, "district_code",
+         "district_code is not a listed district: 'EST'"),
+        (None, None, "population", "population.csv", 4, "population_0_17",
+         "population_0_17 must be greater than 0: '0'"),
+    ]  # fmt: skip
+    assert query(work_db, "SELECT district_code, year, population_0_17 FROM raw.population") == [
+        ("NOR", 2011, 5000)
+    ]
+    assert query(
+        work_db,
+        "SELECT rows_read, rows_loaded, rows_rejected, status FROM audit.submissions "
+        "WHERE extract = 'population'",
+    ) == [(3, 1, 2, "loaded")]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"reference/targets.csv": "indicator_code,target\nREF_COUNT,5\n"},
+        {"reference/targets.csv": b"", "reference/population.csv": b"\x81\x81"},
+        {"reference/targets.csv": "x\n", "reference/Targets.xlsx": b"x"},
+    ],
+    ids=["missing column", "unreadable", "ambiguous"],
+)
+def test_population_or_targets_rejected_whole_read_as_empty_and_are_reported(
+    landing, tmp_path, load_into, files
+):
+    land(landing, {"reference/districts.csv": DISTRICTS_CSV} | files)
+    work_db = tmp_path / "work.duckdb"
+    assert load_into(landing, work_db) == ["NOR", "SOU"]  # the run goes on
+    assert query(work_db, "SELECT count(*) FROM raw.targets") == [(0,)]
+    assert query(work_db, "SELECT count(*) FROM raw.population") == [(0,)]
+    reported = query(
+        work_db,
+        "SELECT path, status FROM audit.submissions WHERE extract <> 'districts' ORDER BY path",
+    )
+    assert reported == [(path, "rejected") for path in sorted(files)]
+
+
 # --- pseudonyms ------------------------------------------------------------------------
 
 
