@@ -9,8 +9,14 @@ from orchestration.partitions import DISTRICT_MONTHS
 
 _DOWNSTREAM = AssetSelection.assets(scorecard_dbt, published_warehouse)
 
+WAREHOUSE_TAGS = {"scorecard/warehouse": "writes"}
+"""Every job writes the working database: dagster_home/dagster.yaml lets one such run
+in progress at a time (with the `scorecard_warehouse` pool, which also covers ad-hoc
+materialisations from the asset graph)."""
+
 scorecard_build = define_asset_job(
     "scorecard_build",
+    tags=WAREHOUSE_TAGS,
     selection=AssetSelection.all(),
     partitions_def=DISTRICT_MONTHS,
     description=(
@@ -21,6 +27,7 @@ scorecard_build = define_asset_job(
 
 district_month_update = define_asset_job(
     "district_month_update",
+    tags=WAREHOUSE_TAGS,
     selection=AssetSelection.assets(district_extracts) | _DOWNSTREAM,
     partitions_def=DISTRICT_MONTHS,
     description="One district-month (re)submitted: reload it, rebuild what depends on it, publish.",
@@ -28,6 +35,7 @@ district_month_update = define_asset_job(
 
 reference_update = define_asset_job(
     "reference_update",
+    tags=WAREHOUSE_TAGS,
     selection=AssetSelection.assets(reference_files) | _DOWNSTREAM,
     description="Reference files or the landing's layout changed: reload them, rebuild, publish.",
 )

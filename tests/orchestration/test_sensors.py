@@ -1,0 +1,143 @@
+"""The landing sensor requests exactly one run per new or changed district-month."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from dagster import DagsterInstance, SensorResult, build_sensor_context
+
+from orchestration.partitions import DISTRICTS, MONTHS
+from orchestration.resources import ScorecardResource
+from orchestration.sensors import landing_sensor
+from tests.conftest import DISTRICTS_CSV, land
+
+REFERRALS = "referral_id,child_id,referral_date\nR1,C1,2011-04-05\n"
+
+
+@pytest.fixture
+def instance():
+    with DagsterInstance.ephemeral() as instance:
+        yield instance
+
+
+def evaluate(instance: DagsterInstance, landing: Path, cursor: str | None) -> SensorResult:
+    """One tick, then what the daemon does with its result: add the new partitions."""
+    context = build_sensor_context(
+        instance=instance,
+        cursor=cursor,
+        resources={"scorecard": ScorecardResource(landing_dir=str(landing))},
+    )
+    result = landing_sensor(context)
+    for request in result.dynamic_partitions_requests or []:
+        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+    return result
+
+
+def added_partitions(result: SensorResult) -> dict[str, list[str]]:
+    return {
+        request.partitions_def_name: list(request.partition_keys)
+        for request in result.dynamic_partitions_requests or []
+    }
+
+
+def partition_requests(result: SensorResult) -> list[str]:
+    return sorted(
+        str(request.partition_key)
+        for request in result.run_requests or []
+        if request.job_name == "district_month_update"
+    )
+
+
+def job_names(result: SensorResult) -> list[str]:
+    return sorted(request.job_name for request in result.run_requests or [])
+
+
+def test_first_look_requests_the_reference_files_and_every_district_month(instance, landing):
+    land(
+        landing,
+        {
+            "reference/districts.csv": DISTRICTS_CSV,
+            "2011-04/NOR/referrals.csv": REFERRALS,
+            "2011-04/sou/referrals.csv": REFERRALS,  # folder names match in any case
+        },
+    )
+    result = evaluate(instance, landing, None)
+    assert job_names(result) == [
+        "district_month_update",
+        "district_month_update",
+        "reference_update",
+    ]
+    assert partition_requests(result) == ["NOR|2011-04", "SOU|2011-04"]
+    assert added_partitions(result) == {MONTHS.name: ["2011-04"], DISTRICTS.name: ["NOR", "SOU"]}
+
+
+def test_an_unchanged_or_touched_file_requests_nothing(instance, landing):
+    land(
+        landing, {"reference/districts.csv": DISTRICTS_CSV, "2011-04/NOR/referrals.csv": REFERRALS}
+    )
+    first = evaluate(instance, landing, None)
+    again = evaluate(instance, landing, first.cursor)
+    assert not again.run_requests
+    path = landing / "2011-04/NOR/referrals.csv"
+    os.utime(path, (path.stat().st_atime + 3600, path.stat().st_mtime + 3600))
+    touched = evaluate(instance, landing, again.cursor)
+    assert not touched.run_requests
+
+
+def test_a_new_file_requests_one_run_for_its_district_month(instance, landing):
+    land(
+        landing, {"reference/districts.csv": DISTRICTS_CSV, "2011-04/NOR/referrals.csv": REFERRALS}
+    )
+    first = evaluate(instance, landing, None)
+    land(landing, {"2011-04/NOR/workforce.csv": "worker_id\n"})
+    result = evaluate(instance, landing, first.cursor)
+    assert job_names(result) == ["district_month_update"]
+    assert partition_requests(result) == ["NOR|2011-04"]
+
+
+def test_a_changed_file_requests_one_run_and_a_new_month_adds_its_partition(instance, landing):
+    land(
+        landing, {"reference/districts.csv": DISTRICTS_CSV, "2011-04/NOR/referrals.csv": REFERRALS}
+    )
+    first = evaluate(instance, landing, None)
+    land(
+        landing,
+        {
+            "2011-04/NOR/referrals.csv": REFERRALS + "R2,C2,2011-04-06\n",
+            "2011-05/SOU/referrals.csv": REFERRALS,
+        },
+    )
+    result = evaluate(instance, landing, first.cursor)
+    assert partition_requests(result) == ["NOR|2011-04", "SOU|2011-05"]
+    assert added_partitions(result) == {MONTHS.name: ["2011-05"]}
+
+
+def test_junk_is_ignored(instance, landing):
+    land(
+        landing, {"reference/districts.csv": DISTRICTS_CSV, "2011-04/NOR/referrals.csv": REFERRALS}
+    )
+    first = evaluate(instance, landing, None)
+    land(
+        landing,
+        {
+            "2011-04/NOR/referrals (1).csv": REFERRALS,
+            "2011-04/NOR/~$workforce.xlsx": b"lock",
+            "tmp/notes.txt": "x",
+            "2011-13/NOR/referrals.csv": REFERRALS,
+            "2011-04/XYZ/referrals.csv": REFERRALS,
+        },
+    )
+    (landing / "2011-04/NOR/looked_after.csv").symlink_to(landing / "2011-04/NOR/referrals.csv")
+    result = evaluate(instance, landing, first.cursor)
+    assert not result.run_requests
+
+
+def test_the_cursor_carries_what_was_seen(instance, landing):
+    """The cursor is Dagster's to keep across restarts: it must say what was seen."""
+    land(
+        landing, {"reference/districts.csv": DISTRICTS_CSV, "2011-04/NOR/referrals.csv": REFERRALS}
+    )
+    cursor = json.loads(evaluate(instance, landing, None).cursor)
+    assert set(cursor) == {"reference", "partitions"}
+    assert list(cursor["partitions"]) == ["2011-04|NOR"]
