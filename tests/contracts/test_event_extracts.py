@@ -211,3 +211,30 @@ def test_a_looked_after_period_parses_with_its_optional_columns_absent():
 def test_a_missing_required_column_rejects_the_whole_file(extract, header, missing):
     with pytest.raises(MissingColumns, match=f"required column\\(s\\) missing: {missing}"):
         judge_csv(extract, header + "\n")
+
+
+@pytest.mark.parametrize(
+    ("extract", "header", "row", "optional"),
+    [
+        ("referrals", "referral_id,child_id,referral_date", "R1,C1,2011-04-05", "referral_source"),
+        ("referrals", "referral_id,child_id,referral_date", "R1,C1,2011-04-05", "date_of_birth"),
+        (
+            "initial_assessments",
+            "assessment_id,child_id,referral_date,start_date",
+            "A1,C1,2011-04-05,2011-04-06",
+            "completed_date",
+        ),
+        (
+            "core_assessments",
+            "assessment_id,child_id,start_date",
+            "A1,C1,2011-04-06",
+            "completed_date",
+        ),
+        ("cp_plans", "plan_id,child_id,start_date,category", "P1,C1,2011-04-06,sexual", "end_date"),
+        ("looked_after", "period_id,child_id,start_date", "L1,C1,2011-04-06", "end_date"),
+    ],
+)
+def test_a_missing_optional_column_reads_as_all_blank(extract, header, row, optional):
+    validated = judge_csv(extract, f"{header}\n{row}\n")
+    assert rejections(validated) == []
+    assert pd.isna(record(validated, 2)[optional])
