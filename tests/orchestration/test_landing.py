@@ -202,6 +202,17 @@ def test_a_csv_and_an_xlsx_for_one_extract_are_both_rejected(landing):
     }
 
 
+def test_two_names_in_different_case_for_one_extract_are_both_rejected(landing):
+    land(landing, {"2011-04/NOR/referrals.csv": REFERRALS, "2011-04/NOR/Referrals.CSV": REFERRALS})
+    reason = (
+        "ambiguous submission: Referrals.CSV and referrals.csv both match the referrals extract"
+    )
+    assert district_load(landing) == {
+        "2011-04/NOR/Referrals.CSV": ("rejected", reason),
+        "2011-04/NOR/referrals.csv": ("rejected", reason),
+    }
+
+
 def test_two_folders_for_one_district_reject_all_their_files(landing):
     land(
         landing,
