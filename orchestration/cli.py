@@ -19,13 +19,22 @@ def _generate(out: Path, months: str, seed: int) -> None:
 
     first, _, last = months.partition(":")
     manifest = generate_landing(out, first_month=first, last_month=last or first, seed=seed)
-    print(f"Wrote a demo landing folder to {out} ({manifest.summary()})")
+    print(
+        f"Wrote a demo landing folder to {out}: {len(manifest.files)} files for "
+        f"{len(manifest.districts)} districts, with {len(manifest.bad_rows)} deliberately bad "
+        f"rows, {len(manifest.rejected_files)} broken file and {len(manifest.junk_paths)} junk "
+        "items for the pipeline to reject or ignore"
+    )
 
 
 def _run(settings: Settings) -> int:
     from orchestration.launch import build_warehouse
 
-    print(f"Building from {settings.landing_dir} ...", flush=True)
+    print(
+        f"Building from {settings.landing_dir} in one Dagster run of scorecard_build "
+        "(ingestion, dbt, checks, publish; set SCORECARD_LOG_LEVEL=INFO to follow it) ...",
+        flush=True,
+    )
     outcome = build_warehouse(settings)
     print(outcome.message)
     if not outcome.published:

@@ -51,7 +51,9 @@ def build_warehouse(settings: Settings) -> Outcome:
     from orchestration.definitions import defs  # deferred: loading it parses dbt
 
     run_config = {
-        "loggers": {"console": {"config": {"log_level": os.getenv("SCORECARD_LOG_LEVEL", "INFO")}}},
+        "loggers": {
+            "console": {"config": {"log_level": os.getenv("SCORECARD_LOG_LEVEL", "WARNING")}}
+        },
         "resources": {
             "scorecard": {
                 "config": {
