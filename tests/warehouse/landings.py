@@ -110,7 +110,9 @@ IA_7WD_PCT,2011-12,,50,20
 CA_35WD_PCT,2011-12,CA,50,0
 PERM_FILLED_PCT,2011-12,WF,80,10
 PERM_FILLED_PCT,2011-12,WFX,29,0
+PERM_FILLED_PCT,2012-13,WFX,4,10
 AGENCY_FTE_PCT,2010-11,,40,10
+AGENCY_FTE_PCT,2011-12,WF,5,10
 LAC_COUNT,2011-12,,2,10
 """
 
@@ -144,7 +146,9 @@ def _referrals(landing: Landing) -> None:
         "2011-07": ["R7,CR7,2011-07-05"],  # corrected to 2011-09-05 in the 2011-10 one
         "2011-08": ["R8,CR8,2011-06-20", "R9,CR9,2011-08-01"],  # R8 arrives late for June
         "2011-10": ["R7,CR7,2011-09-05"],
-        "2011-11": ["R10,CR10,2011-11-30"],
+        # R5 twice with different dates: a conflicting duplicate, both rows rejected, so
+        # R5 keeps its May version.
+        "2011-11": ["R10,CR10,2011-11-30", "R5,CR5,2011-11-01", "R5,CR5,2011-11-02"],
         "2011-12": ["R11,CR11,2011-12-25", "R12,CR12,2011-12-31"],
         "2012-01": ["R13,CR13,2012-01-01"],
         "2012-02": ["R14,CR14,2012-02-29"],
@@ -160,6 +164,8 @@ def _gaps(landing: Landing) -> None:
     # has only its header (submitted, zero records).
     landing.replace("2011-03", "GAP", "referrals", b"")
     landing.rows("2011-05", "GAP", "referrals", "G1,CG1,2011-05-03")
+    # Records are keyed by (district, id): GAP's R4 is not REF's R4.
+    landing.rows("2011-07", "GAP", "referrals", "R4,CGX,2011-07-10")
     landing.rows("2012-03", "GAP", "referrals", "G2,CG2,2012-03-15")
     # Initial assessments: no file at all in June 2011.
     landing.omit("2011-06", "GAP", "initial_assessments")
@@ -243,7 +249,8 @@ def _core_assessments(landing: Landing) -> None:
     landing.rows("2011-10", "CA", ca, "CA3,CC3,2011-10-03,")
     landing.rows("2011-11", "CA", ca, "CA4,CC4,2011-11-08,", "CA5,CC5,2011-11-09,")
     landing.rows("2011-12", "CA", ca, "CA3,CC3,2011-10-03,2011-12-31")
-    landing.rows("2012-01", "CA", ca, "CA4,CC4,2011-11-08,2012-01-12")
+    # CA7 is never sent again: it stays open (absence never deletes).
+    landing.rows("2012-01", "CA", ca, "CA4,CC4,2011-11-08,2012-01-12", "CA7,CC7,2012-01-02,")
     landing.rows("2012-02", "CA", ca, "CA5,CC5,2011-11-09,2012-02-03")
     # One initial assessment, for the district rank of August 2011.
     landing.rows(
@@ -390,6 +397,31 @@ def _workforce(landing: Landing) -> None:
             *(f"P{i},FW1,fieldwork,true,permanent,{fte}" for i, fte in enumerate(ftes)),
         )
         landing.rows(month, "WF", "establishment", "FW1,fieldwork,10.0")
+    # October 2011: also an agency worker of 0.55 FTE and a permanent one of 0.45.
+    landing.rows(
+        "2011-10",
+        "WF",
+        "workforce",
+        "AG1,FW1,fieldwork,true,agency,0.55",
+        "PX,FW1,fieldwork,true,permanent,0.45",
+    )
+    landing.rows(
+        "2011-10",
+        "WF",
+        "allocations",
+        "KP,CKP,2011-01-01,P0,",
+        "KL,CKL,2011-01-01,p0,",  # ids compare case-sensitively: no worker p0
+        "KX,CKX,2011-01-01,X1,",  # X1 is WFX's worker, not WF's
+    )
+    # CA, July 2011: permanent FTE 0.1 + 0.19 against an establishment of 1.0.
+    landing.rows(
+        "2011-07",
+        "CA",
+        "workforce",
+        "CX1,CT,fieldwork,true,permanent,0.1",
+        "CX2,CT,fieldwork,true,permanent,0.19",
+    )
+    landing.rows("2011-07", "CA", "establishment", "CT,fieldwork,1.0")
 
 
 def _workforce_edges(landing: Landing) -> None:
@@ -420,9 +452,11 @@ def _workforce_edges(landing: Landing) -> None:
         "X1,T1,fieldwork,true,permanent\n",
     )
     landing.rows("2011-09", "WFX", est, "T1,fieldwork,1.0")
-    for month in SCENARIO_MONTHS[7:]:  # October 2011 onwards
+    for month in SCENARIO_MONTHS[7:-1]:  # October 2011 .. March 2012
         landing.rows(month, "WFX", wf, "X1,T1,fieldwork,true,permanent,1.0")
         landing.rows(month, "WFX", est, "T1,fieldwork,1.0")
+    landing.rows("2012-04", "WFX", wf, "X1,T1,fieldwork,true,permanent,0.36")
+    landing.rows("2012-04", "WFX", est, "T1,fieldwork,10.0")
 
 
 # ---------------------------------------------------------------------------------------
@@ -452,11 +486,11 @@ def sparse_landing() -> dict[str, str | bytes]:
     # March: OK1 alone, every extract header-only.
     for extract, header in HEADERS.items():
         files[f"2011-03/OK1/{extract}.csv"] = header + "\n"
-    # April: OK1's folder is there but empty (made by the fixture); May: unlisted only.
+    # April: OK1's folder is there, as ok1, but empty (made by the fixture); May: unlisted only.
     files["2011-05/XYZ/referrals.csv"] = HEADERS["referrals"] + "\n"
     files["2011-13/OK1/referrals.csv"] = HEADERS["referrals"] + "\n"  # not a month
     files["tmp/OK1/referrals.csv"] = HEADERS["referrals"] + "\n"  # not a month
     return files
 
 
-SPARSE_EMPTY_FOLDERS = ["2011-04/OK1"]
+SPARSE_EMPTY_FOLDERS = ["2011-04/ok1"]  # names match case-insensitively

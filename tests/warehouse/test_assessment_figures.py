@@ -322,6 +322,7 @@ def test_county_year_to_date_rate(scenario):
 #   CA3 2011-10-03 2011-12-31   wd = 62
 #   CA4 2011-11-08 2012-01-12   wd(start, 31 Dec 2011) = 36
 #   CA5 2011-11-09 2012-02-03   wd(start, 31 Dec 2011) = 35; wd(start, 31 Jan 2012) = 56
+#   CA7 2012-01-02 -            (January's submission only) wd to 31 Jan = 21, to 29 Feb = 42
 
 
 def test_core_assessments_within_35_working_days(scenario):
@@ -377,8 +378,9 @@ def test_core_assessments_within_35_working_days(scenario):
         ("2011-10", 0, "CA3: 20"),
         ("2011-11", 1, "CA3: wd(3 Oct, 30 Nov) = 42; CA4: 16"),
         ("2011-12", 1, "CA4: 36 > 35; CA5: exactly 35; CA3 completed on 31 Dec"),
-        ("2012-01", 1, "CA5: 56; CA4 completed 12 Jan"),
-        ("2012-02", 0, "CA5 completed 3 Feb"),
+        ("2012-01", 1, "CA5: 56; CA4 completed 12 Jan; CA7: 21"),
+        ("2012-02", 1, "CA7: 42, never sent again, still open; CA5 completed 3 Feb"),
+        ("2012-04", 1, "CA7"),
     ],
 )
 def test_core_assessments_out_of_timescale_at_month_end(scenario, month, count, why):

@@ -9,7 +9,8 @@ REF's referrals, latest version of each, by month of referral_date:
   Jul 2011 -                                    Feb 2012 R14 (29 February)
   Aug 2011 R9                                   Mar 2012 R15, R16;  Apr 2012 R17
 GAP: March 2011's referrals file is zero bytes (rejected whole), April's is header-only;
-G1 on 2011-05-03, G2 on 2012-03-15. Every other district sends header-only referrals.
+G1 on 2011-05-03, its own R4 on 2011-07-10 (not REF's R4), G2 on 2012-03-15. Every other
+district sends header-only referrals.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ REF_COUNTS = {
     "2011-08": 1,  # R9
     "2011-09": 1,  # R7
     "2011-10": 0,
-    "2011-11": 1,  # R10
+    "2011-11": 1,  # R10 (November's two conflicting R5 rows are rejected: R5 stays in May)
     "2011-12": 2,  # R11, R12
     "2012-01": 1,  # R13
     "2012-02": 1,  # R14
@@ -61,6 +62,8 @@ def test_a_file_rejected_whole_is_not_submitted_and_a_header_only_file_counts_ze
     expect_status(scenario("2011-03", "GAP", "REF_COUNT"), "not_submitted")  # zero bytes
     expect(scenario("2011-04", "GAP", "REF_COUNT"), value=0, numerator=0, data_status="ok")
     expect(scenario("2011-05", "GAP", "REF_COUNT"), value=1, numerator=1, data_status="ok")
+    # GAP's R4 (July) and REF's R4 (April) are two records: keyed by (district, id).
+    expect(scenario("2011-07", "GAP", "REF_COUNT"), value=1, numerator=1)
     # Its previous value is March's, which has none.
     assert scenario("2011-04", "GAP", "REF_COUNT")["previous_value"] is None
 
@@ -103,7 +106,7 @@ def test_rolling_12_months_rate_uses_the_months_population(scenario):
         rag="red",
         previous_value=52.0,
         direction="worsening",  # lower is better: 52 -> 56
-        district_rank=8,  # six at 0.0 (rank 1), GAP 5.0 (rank 7), REF 56.0
+        district_rank=8,  # six at 0.0 (rank 1), GAP 7.5 (rank 7), REF 56.0
     )
     # April 2012: May 2011 .. April 2012 = 14 - 2 (April 2011) + 1 (R17) = 13 -> 52.0;
     # target 2012-13 is REF's own row, 52 tol 0: exactly on target -> green.
@@ -125,12 +128,12 @@ def test_rolling_12_months_rate_uses_the_months_population(scenario):
 def test_a_month_not_submitted_makes_every_window_holding_it_insufficient(scenario):
     # GAP's March 2011 referrals were rejected whole: February 2012's window holds it.
     expect_status(scenario("2012-02", "GAP", "REF_RATE_12M"), "insufficient_history")
-    # March 2012 (April 2011 .. March 2012): G1 + G2 = 2; population: GAP has only 2012,
-    # 4,000. 2 / 4,000 * 10,000 = 5.0; blank target 50 tol 10 -> green.
+    # March 2012 (April 2011 .. March 2012): G1 + R4 + G2 = 3; population: GAP has only
+    # 2012, 4,000. 3 / 4,000 * 10,000 = 7.5; blank target 50 tol 10 -> green.
     expect(
         scenario("2012-03", "GAP", "REF_RATE_12M"),
-        value=5.0,
-        numerator=2,
+        value=7.5,
+        numerator=3,
         denominator=4000,
         data_status="ok",
         target=50,
@@ -139,17 +142,17 @@ def test_a_month_not_submitted_makes_every_window_holding_it_insufficient(scenar
         direction=None,
         district_rank=7,
     )
-    # April 2012 (May 2011 .. April 2012): G1 (3 May 2011) + G2 = 2 -> 5.0, unchanged.
+    # April 2012 (May 2011 .. April 2012): G1 (3 May 2011) + R4 + G2 = 3 -> 7.5, unchanged.
     # 2012-13 has only REF's own target row: none for GAP.
     expect(
         scenario("2012-04", "GAP", "REF_RATE_12M"),
-        value=5.0,
-        numerator=2,
+        value=7.5,
+        numerator=3,
         denominator=4000,
         target=None,
         tolerance_pct=None,
         rag=None,
-        previous_value=5.0,
+        previous_value=7.5,
         direction="unchanged",
         district_rank=7,
     )
@@ -174,18 +177,19 @@ def test_county_referrals_sum_the_districts(scenario):
     # April 2011: REF 2 + GAP 0 + six districts 0 = 2.
     expect(scenario("2011-04", "ALL", "REF_COUNT"), value=2, numerator=2, denominator=None)
     expect(scenario("2011-06", "ALL", "REF_COUNT"), value=2, numerator=2, data_status="ok")
+    expect(scenario("2011-07", "ALL", "REF_COUNT"), value=1, numerator=1)  # GAP's R4
     expect(scenario("2012-03", "ALL", "REF_COUNT"), value=3, numerator=3)  # REF 2 + GAP 1 (G2)
 
 
 def test_county_rolling_rate_sums_numerators_and_populations(scenario):
     # February 2012: GAP is insufficient_history -> incomplete.
     expect_status(scenario("2012-02", "ALL", "REF_RATE_12M"), "incomplete")
-    # March 2012: N = REF 14 + GAP 2 = 16; D = 2,500 + 4,000 + 5 x 1,000 + 800 = 12,300.
-    # 16 / 12,300 * 10,000 = 13.008130081300813; the ALL row (20, blank tol) -> green.
+    # March 2012: N = REF 14 + GAP 3 = 17; D = 2,500 + 4,000 + 5 x 1,000 + 800 = 12,300.
+    # 17 / 12,300 * 10,000 = 13.821138211382113; the ALL row (20, blank tol) -> green.
     expect(
         scenario("2012-03", "ALL", "REF_RATE_12M"),
-        value=16 / 12300 * 10000,
-        numerator=16,
+        value=17 / 12300 * 10000,
+        numerator=17,
         denominator=12300,
         data_status="ok",
         target=20,
@@ -195,15 +199,15 @@ def test_county_rolling_rate_sums_numerators_and_populations(scenario):
         direction=None,
         district_rank=None,  # never a rank for the county
     )
-    # April 2012: N = 13 + 2 = 15 -> 15 / 12,300 * 10,000 = 12.195121951219512; no target.
+    # April 2012: N = 13 + 3 = 16 -> 16 / 12,300 * 10,000 = 13.008130081300813; no target.
     expect(
         scenario("2012-04", "ALL", "REF_RATE_12M"),
-        value=15 / 12300 * 10000,
-        numerator=15,
+        value=16 / 12300 * 10000,
+        numerator=16,
         denominator=12300,
         target=None,
         rag=None,
-        previous_value=16 / 12300 * 10000,
+        previous_value=17 / 12300 * 10000,
         direction="improving",
         district_rank=None,
     )

@@ -141,7 +141,9 @@ def test_targets_resolve_district_row_then_blank_row_all_for_the_county_only(sce
         ("2011-12", "CA", "CA_35WD_PCT", 50, 0),
         ("2011-12", "WF", "PERM_FILLED_PCT", 80, 10),
         ("2011-12", "WFX", "PERM_FILLED_PCT", 29, 0),
+        ("2012-13", "WFX", "PERM_FILLED_PCT", 4, 10),
         *every_district("2010-11", "AGENCY_FTE_PCT", 40, 10),
+        ("2011-12", "WF", "AGENCY_FTE_PCT", 5, 10),
         *every_district("2011-12", "LAC_COUNT", 2, 10),  # neutral: still a target
     ]
     rows = query(scenario_db, "SELECT * FROM marts.fct_target")

@@ -6,7 +6,7 @@ reference: districts NP and OK1; population only for OK1 (2011: 1,000);
            NP one open plan (child N1), OK1 two (M1, M2)
 2011-02/   only XYZ/, a district that is not listed
 2011-03/   OK1 alone, every extract header-only
-2011-04/   OK1/, an empty folder
+2011-04/   ok1/ (OK1 in lower case), an empty folder
 2011-05/   only XYZ/;   2011-13/OK1/ and tmp/OK1/: not months
 """
 

@@ -328,3 +328,63 @@ def test_workforce_by_team(scenario_db):
     )
     # Header-only workforce and establishment: no team.
     assert teams(scenario_db, "2011-03", "REF") == []
+
+
+def test_rag_edges_with_floating_point_noise(scenario):
+    # WF, October 2011: agency 0.55 of 9 x 1.0 + 0.55 + 0.45 = 10.0 case-holding FTE:
+    # 0.55 / 10 * 100 = 5.5 (5.500000000000001 in floating point); WF's 2011-12 target 5,
+    # tol 10: the amber edge 5 * 1.1 = 5.5 -> amber.
+    expect(
+        scenario("2011-10", "WF", "AGENCY_FTE_PCT"),
+        value=5.5,
+        numerator=0.55,
+        denominator=10.0,
+        target=5,
+        tolerance_pct=10,
+        rag="amber",
+    )
+    # WFX, April 2012: 0.36 / 10.0 * 100 = 3.6 (3.5999999999999996); 2012-13 target 4,
+    # tol 10: the amber edge 4 * 0.9 = 3.6 -> amber; down from March's 1.0 / 1.0 = 100.0.
+    expect(
+        scenario("2012-04", "WFX", "PERM_FILLED_PCT"),
+        value=3.6,
+        numerator=0.36,
+        denominator=10.0,
+        target=4,
+        tolerance_pct=10,
+        rag="amber",
+        previous_value=100.0,
+        direction="worsening",
+    )
+
+
+def test_rank_ties_at_six_decimal_places(scenario):
+    # July 2011 (higher is better): WF 9 / 10 = 90.0 first; WFX 0.29 / 1.0 * 100 and CA
+    # (0.1 + 0.19) / 1.0 * 100 are both 29 at 6 places (28.999999999999996 and
+    # 29.000000000000004 in floating point) -> both 2nd.
+    assert scenario("2011-07", "WF", "PERM_FILLED_PCT")["district_rank"] == 1
+    assert scenario("2011-07", "WFX", "PERM_FILLED_PCT")["district_rank"] == 2
+    expect(
+        scenario("2011-07", "CA", "PERM_FILLED_PCT"),
+        value=29.0,
+        numerator=0.29,
+        denominator=1.0,
+        target=None,  # no target for CA
+        rag=None,
+        district_rank=2,
+    )
+
+
+def test_caseload_counts_only_the_districts_own_workers_by_exact_id(scenario):
+    # WF, October 2011: 11 case-holding fieldwork workers (P0..P8, AG1, PX); of the cases
+    # allocated to P0, p0 and X1 only P0's counts -> 1 / 11.
+    expect(
+        scenario("2011-10", "WF", "AVG_CASELOAD"),
+        value=1 / 11,
+        numerator=1,
+        denominator=11,
+        data_status="ok",
+    )
+    expect(scenario("2011-10", "WF", "AGENCY_HEADCOUNT"), value=1, numerator=1)  # AG1
+    # WFX's X1, in the same month, has no case of its own: 0 / 1.
+    expect(scenario("2011-10", "WFX", "AVG_CASELOAD"), value=0.0, numerator=0, denominator=1)
