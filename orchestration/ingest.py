@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -112,7 +113,6 @@ def load_file(
     month: str | None = None,
     district: str | None = None,
 ) -> FileLoad:
-    data = landed.path.read_bytes()
     name = landed.path.name
     scope = {
         "reporting_month": month_start(month) if month else None,
@@ -121,6 +121,13 @@ def load_file(
         "file_name": name,
         "path": landed.relative,
     }
+    try:
+        data = _read_without_following_links(landed.path)
+    except OSError as problem:
+        error = f"the file could not be read ({problem.strerror})"
+        return FileLoad(
+            {**scope, "status": "rejected", "error": error, "loaded_at": now}, None, pd.DataFrame()
+        )
     submission = {**scope, "sha256": hashlib.sha256(data).hexdigest(), "loaded_at": now}
     try:
         table = read_table(name, data)
@@ -133,8 +140,9 @@ def load_file(
         return FileLoad(submission, None, pd.DataFrame())
 
     rejected = pd.concat([validated.rejected, _ragged_rejections(table)], ignore_index=True)
+    known = cells[[column for column in contract.fields() if column in cells]]
     rejected = rejected.assign(
-        **scope, raw_record=_raw_records(cells, table.ragged, rejected["line_number"])
+        **scope, raw_record=_raw_records(known, table.ragged, rejected["line_number"])
     )
     rows_loaded = validated.rows_accepted
     assert rows_loaded + len(rejected) == table.rows_read, "every row read is loaded or rejected"
@@ -168,12 +176,14 @@ def _ragged_rejections(table: Table) -> pd.DataFrame:
 
 
 def _raw_records(cells: pd.DataFrame, ragged: pd.DataFrame, lines: pd.Series) -> list[str]:
-    """Each rejected row as landed, as JSON (child_id already pseudonymised).
+    """Each rejected row's contract columns as landed, as JSON (child_id pseudonymised).
 
-    A ragged row's fields cannot be matched to the header, so a raw child id could
-    sit under any name: only its shape is kept, and its line tells where to look.
+    Extra columns are left out: they are ignored anyway, and one such as a child's
+    name would otherwise reach the audit raw. A ragged row's fields cannot be matched
+    to the header, so a raw child id could sit under any name: only its shape is kept,
+    and its line tells where to look.
     """
-    rows = cells.to_dict(orient="index") if len(lines) else {}
+    rows = cells.loc[cells.index.intersection(lines)].to_dict(orient="index")
     shapes = dict(zip(ragged["line_number"], ragged["field_count"], strict=True))
     return [
         json.dumps(rows[line], ensure_ascii=False)
@@ -181,6 +191,13 @@ def _raw_records(cells: pd.DataFrame, ragged: pd.DataFrame, lines: pd.Series) ->
         else json.dumps({"field_count": int(shapes[line])})
         for line in lines
     ]
+
+
+def _read_without_following_links(path: Path) -> bytes:
+    """The landing's links are never followed, even one swapped in since the scan."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read()
 
 
 def load_district_month(

@@ -1,0 +1,75 @@
+"""Benchmark of ingesting one district-month: read, pseudonymise, check, write.
+
+Times every district-month of the demo landing (Kent volumes) after process
+start-up, the way the district_extracts asset does it, and the whole pipeline run.
+
+    uv run python benchmarks/ingest.py [--landing DIR] [--pipeline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SCORECARD_PSEUDONYM_KEY", "benchmark")
+
+from orchestration import ingest, warehouse  # noqa: E402
+from orchestration.landing import scan_landing  # noqa: E402
+from orchestration.pseudonym import Pseudonymiser, load_key  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--landing", type=Path)
+    parser.add_argument("--pipeline", action="store_true", help="also time a full scorecard run")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="scorecard-ingest-"))
+    landing = args.landing
+    if landing is None:
+        from orchestration.demo import generate_landing
+
+        landing = folder / "landing"
+        generate_landing(landing)
+
+    districts = ingest.listed_districts(scan_landing(landing, []))
+    scanned = scan_landing(landing, districts)
+    pseudonymiser = Pseudonymiser(load_key())
+    now = ingest.now_utc()
+    read_and_check, write, rows = [], [], 0
+    with warehouse.connect(folder / "work.duckdb") as con:
+        for month, district in sorted(scanned.district_folders):
+            started = time.perf_counter()
+            load = ingest.load_district_month(scanned, month, district, pseudonymiser, now)
+            checked = time.perf_counter()
+            ingest.write_district_months(con, scanned, [(month, district)], [load])
+            read_and_check.append(checked - started)
+            write.append(time.perf_counter() - checked)
+            rows += sum(row.get("rows_read") or 0 for row in load.submissions)
+    total = [a + b for a, b in zip(read_and_check, write, strict=True)]
+    print(
+        f"{len(total)} district-months, {rows:,} rows: per district-month median "
+        f"{statistics.median(total) * 1000:.0f} ms (read+check "
+        f"{statistics.median(read_and_check) * 1000:.0f} ms, write "
+        f"{statistics.median(write) * 1000:.0f} ms), p95 "
+        f"{statistics.quantiles(total, n=20)[-1] * 1000:.0f} ms, max {max(total) * 1000:.0f} ms; "
+        f"{rows / sum(total):,.0f} rows/s"
+    )
+
+    if args.pipeline:
+        from orchestration.launch import build_warehouse
+        from orchestration.settings import Settings
+
+        started = time.perf_counter()
+        outcome = build_warehouse(Settings.resolve(landing, folder / "out" / "scorecard.duckdb"))
+        print(f"full pipeline run: {time.perf_counter() - started:.1f} s ({outcome.message})")
+
+
+if __name__ == "__main__":
+    main()
