@@ -19,6 +19,19 @@ DISTRICT_STATUSES = (
     "insufficient_history",
 )
 
+# The county's row beside the sums and statuses of its districts' rows.
+COUNTY_VS_DISTRICTS = f"""
+    WITH d AS (
+        SELECT month_start, indicator_code,
+               sum(numerator) AS numerator,
+               sum(denominator) AS denominator,
+               bool_or(data_status IN ('not_submitted', 'insufficient_history')) AS any_missing,
+               bool_or(data_status = 'no_denominator') AS any_no_population
+        FROM {SCORECARD} WHERE district_code <> 'ALL' GROUP BY ALL)
+    SELECT c.*, d.* FROM {SCORECARD} c JOIN d USING (month_start, indicator_code)
+    JOIN marts.dim_indicator USING (indicator_code)
+    WHERE c.district_code = 'ALL'"""
+
 BROKEN = {
     "value only when ok": f"""
         SELECT * FROM {SCORECARD} WHERE (value IS NULL) = (data_status = 'ok')""",
@@ -87,6 +100,29 @@ BROKEN = {
                              ELSE round(o.value, 6) > round(s.value, 6) END
         WHERE s.district_rank IS NOT NULL
         GROUP BY ALL HAVING s.district_rank <> 1 + count(o.value)""",
+    "value is N for a count, N / D * 100, N / D * 10,000 (* 12 / k) or N / D": f"""
+        SELECT s.* FROM {SCORECARD} s JOIN marts.dim_indicator i USING (indicator_code)
+        JOIN marts.dim_month m USING (month_start)
+        WHERE data_status = 'ok' AND NOT abs(value - CASE unit
+            WHEN 'count' THEN numerator
+            WHEN 'percent' THEN numerator / denominator * 100
+            WHEN 'rate_per_10k' THEN numerator / denominator * 10000
+                 * CASE WHEN indicator_code = 'IA_RATE_YTD' THEN 12 / fy_month ELSE 1 END
+            WHEN 'ratio' THEN numerator / denominator END) <= 1e-9 * greatest(1, abs(value))""",
+    "county incomplete exactly when a district is not_submitted or insufficient": f"""
+        {COUNTY_VS_DISTRICTS}
+        AND (c.data_status = 'incomplete') <> d.any_missing""",
+    "county no_denominator exactly when complete and a district lacks population": f"""
+        {COUNTY_VS_DISTRICTS}
+        AND (c.data_status = 'no_denominator')
+            <> (NOT d.any_missing AND unit = 'rate_per_10k' AND d.any_no_population)""",
+    "county numerator and denominator are the sums of the districts'": f"""
+        {COUNTY_VS_DISTRICTS}
+        AND c.data_status IN ('ok', 'zero_denominator')
+        AND NOT (abs(c.numerator - d.numerator) <= 1e-9 * greatest(1, abs(d.numerator))
+                   AND (c.denominator IS NULL AND d.denominator IS NULL
+                        OR abs(c.denominator - d.denominator)
+                           <= 1e-9 * greatest(1, abs(d.denominator))))""",
     "previous_value is the previous calendar month's value": f"""
         SELECT s.*, p.value AS expected FROM {SCORECARD} s
         LEFT JOIN {SCORECARD} p
