@@ -6,8 +6,13 @@ changed district-month requests one `district_month_update` run for that partiti
 (and what depends on it); changed reference files request a `reference_update` run;
 an unchanged file, a touched file or junk requests nothing. New months and
 districts are added to the dynamic partitions in the same evaluation.
+
+When many district-months change at once (a first look at a landing with years of
+history, a county-wide resubmission), one `scorecard_build` run over their range
+replaces a run per partition: dbt costs seconds per run, ingestion milliseconds.
 """
 
+import hashlib
 import json
 
 from dagster import (
@@ -19,15 +24,19 @@ from dagster import (
     sensor,
 )
 
-from orchestration.jobs import district_month_update, reference_update
+from orchestration.jobs import district_month_update, reference_update, scorecard_build
+from orchestration.launch import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.partitions import DISTRICTS, MONTHS, district_month_key
 from orchestration.resources import ScorecardResource
 from orchestration.sensing import landing_state
 
+ONE_RUN_EACH_UP_TO = 12
+"""Up to this many changed district-months get a run each; more share one run."""
+
 
 @sensor(
     name="landing_sensor",
-    jobs=[district_month_update, reference_update],
+    jobs=[district_month_update, reference_update, scorecard_build],
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.RUNNING,
     description="Requests a run for each new or changed district-month (by content hash).",
@@ -41,24 +50,33 @@ def landing_sensor(context: SensorEvaluationContext, scorecard: ScorecardResourc
     partitions = {
         f"{month}|{district}": digest for (month, district), digest in state.partitions.items()
     }
-    requests = []
-    if seen.get("reference") != state.reference:
-        requests.append(
-            RunRequest(job_name=reference_update.name, run_key=f"reference:{state.reference}")
-        )
-    for (month, district), digest in sorted(state.partitions.items()):
-        if seen.get("partitions", {}).get(f"{month}|{district}") != digest:
-            requests.append(
-                RunRequest(
-                    job_name=district_month_update.name,
-                    partition_key=district_month_key(month, district),
-                    run_key=f"{month}|{district}:{digest}",
-                )
+    known_months = context.instance.get_dynamic_partitions(MONTHS.name)
+    known_districts = context.instance.get_dynamic_partitions(DISTRICTS.name)
+    new_months = sorted({month for month, _ in state.partitions} - set(known_months))
+    new_districts = sorted(set(state.districts) - set(known_districts))
+    changed = sorted(
+        key
+        for key, digest in state.partitions.items()
+        if seen.get("partitions", {}).get(f"{key[0]}|{key[1]}") != digest
+    )
+    if len(changed) > ONE_RUN_EACH_UP_TO:  # the reference files are part of that run
+        requests = [
+            _one_run_for(changed, known_months + new_months, known_districts + new_districts)
+        ]
+    else:
+        requests = [
+            RunRequest(
+                job_name=district_month_update.name,
+                partition_key=district_month_key(month, district),
+                run_key=f"{month}|{district}:{state.partitions[(month, district)]}",
             )
-    known_months = set(context.instance.get_dynamic_partitions(MONTHS.name))
-    known_districts = set(context.instance.get_dynamic_partitions(DISTRICTS.name))
-    new_months = sorted({month for month, _ in state.partitions} - known_months)
-    new_districts = sorted(set(state.districts) - known_districts)
+            for month, district in changed
+        ]
+        if seen.get("reference") != state.reference:
+            requests.insert(
+                0,
+                RunRequest(job_name=reference_update.name, run_key=f"reference:{state.reference}"),
+            )
     cursor = json.dumps({"reference": state.reference, "partitions": partitions}, sort_keys=True)
     if not requests and not new_months and not new_districts:
         return SensorResult(skip_reason="No new or changed files", cursor=cursor)
@@ -69,4 +87,21 @@ def landing_sensor(context: SensorEvaluationContext, scorecard: ScorecardResourc
             *([DISTRICTS.build_add_request(new_districts)] if new_districts else []),
         ],
         cursor=cursor,
+    )
+
+
+def _one_run_for(changed: list[tuple[str, str]], months: list[str], districts: list[str]):
+    """A scorecard_build run over the rectangle of partitions that holds every change.
+
+    Ranges follow the partitions' stored order; reloading an unchanged district-month
+    inside the rectangle changes nothing.
+    """
+    month_positions = sorted(months.index(month) for month, _ in changed)
+    district_positions = sorted(districts.index(district) for _, district in changed)
+    start = district_month_key(months[month_positions[0]], districts[district_positions[0]])
+    end = district_month_key(months[month_positions[-1]], districts[district_positions[-1]])
+    return RunRequest(
+        job_name=scorecard_build.name,
+        run_key="range:" + hashlib.sha256(json.dumps(changed).encode()).hexdigest(),
+        tags={RANGE_START_TAG: str(start), RANGE_END_TAG: str(end)},
     )
