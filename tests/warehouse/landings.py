@@ -141,10 +141,11 @@ def _referrals(landing: Landing) -> None:
             "R3,CR3,2011-03-31",  # corrected to 2011-04-01 in the 2012-03 submission
         ],
         "2011-04": ["R4,CR4,2011-04-29", "R2,CR2,2011-03-01"],  # R2 re-sent unchanged
-        "2011-05": ["R5,CR5,2011-05-10"],
+        "2011-05": ["R5,CR5,2011-05-10", "R5,CR5,2011-05-10"],  # one record, sent twice
         "2011-06": ["R6,CR6,2011-06-15"],
         "2011-07": ["R7,CR7,2011-07-05"],  # corrected to 2011-09-05 in the 2011-10 one
         "2011-08": ["R8,CR8,2011-06-20", "R9,CR9,2011-08-01"],  # R8 arrives late for June
+        "2011-09": ["R9,CR9,1/8/2011"],  # R9 re-sent day-first: still 1 August 2011
         "2011-10": ["R7,CR7,2011-09-05"],
         # R5 twice with different dates: a conflicting duplicate, both rows rejected, so
         # R5 keeps its May version.
@@ -164,6 +165,8 @@ def _gaps(landing: Landing) -> None:
     # has only its header (submitted, zero records).
     landing.replace("2011-03", "GAP", "referrals", b"")
     landing.rows("2011-05", "GAP", "referrals", "G1,CG1,2011-05-03")
+    # June: the file's only row is rejected (no 30 February); the file itself is loaded.
+    landing.rows("2011-06", "GAP", "referrals", "GBAD,CGB,2011-02-30")
     # Records are keyed by (district, id): GAP's R4 is not REF's R4.
     landing.rows("2011-07", "GAP", "referrals", "R4,CGX,2011-07-10")
     landing.rows("2012-03", "GAP", "referrals", "G2,CG2,2012-03-15")
@@ -281,7 +284,8 @@ def _allocations(landing: Landing) -> None:
         "A6,CA6,2011-01-01,,2011-05-03",  # 28 days
         "A7,CA7,2011-01-01,,2011-05-31",  # 0 days
     )
-    landing.rows("2011-06", "ALLOC", al, *_unallocated("JUN", 4, "2011-06-01"))  # 29 days
+    june = _unallocated("JUN", 4, "2011-06-01")  # 29 days; the first row sent twice
+    landing.rows("2011-06", "ALLOC", al, *june, june[0])
     landing.rows("2011-07", "ALLOC", al, *_unallocated("JUL", 5, "2011-07-01"))  # 30 days
     landing.rows("2011-08", "ALLOC", al, *_unallocated("AUG", 6, "2011-08-03"))  # 28 days
     landing.omit("2011-09", "ALLOC", al)

@@ -5,7 +5,8 @@ ALLOC's allocations snapshots (unallocated rows: unallocated_since, days to mont
            "n/a" is ignored because it has a worker)
   2011-04  header only
   2011-05  A5 1 May (30), A6 3 May (28), A7 31 May (0)
-  2011-06  4 rows since 1 Jun (29)        2011-07  5 rows since 1 Jul (30)
+  2011-06  4 rows since 1 Jun (29), one     2011-07  5 rows since 1 Jul (30)
+           of them sent twice (one case)
   2011-08  6 rows since 3 Aug (28)        2011-09  no allocations file
   2011-10  5 rows since 1 Oct (30)        2011-11  5 rows since 1 Nov (29)
   2012-02  B1 1 Feb (28 in a leap year), B2 31 Jan (29); other months header only

@@ -22,10 +22,10 @@ from tests.warehouse.checks import expect, expect_status
 REF_COUNTS = {
     "2011-03": 1,  # R2 (R1 is February's; R3's corrected date is 1 April)
     "2011-04": 2,  # R3 (corrected from 31 March), R4
-    "2011-05": 1,  # R5
+    "2011-05": 1,  # R5 (its two identical rows are one record)
     "2011-06": 2,  # R6, and R8 which came in August's submission
     "2011-07": 0,  # R7 was corrected to September
-    "2011-08": 1,  # R9
+    "2011-08": 1,  # R9 (re-sent in September as 1/8/2011: day first)
     "2011-09": 1,  # R7
     "2011-10": 0,
     "2011-11": 1,  # R10 (November's two conflicting R5 rows are rejected: R5 stays in May)
@@ -62,6 +62,8 @@ def test_a_file_rejected_whole_is_not_submitted_and_a_header_only_file_counts_ze
     expect_status(scenario("2011-03", "GAP", "REF_COUNT"), "not_submitted")  # zero bytes
     expect(scenario("2011-04", "GAP", "REF_COUNT"), value=0, numerator=0, data_status="ok")
     expect(scenario("2011-05", "GAP", "REF_COUNT"), value=1, numerator=1, data_status="ok")
+    # June: a file whose every row was rejected is still submitted, with zero records.
+    expect(scenario("2011-06", "GAP", "REF_COUNT"), value=0, numerator=0, data_status="ok")
     # GAP's R4 (July) and REF's R4 (April) are two records: keyed by (district, id).
     expect(scenario("2011-07", "GAP", "REF_COUNT"), value=1, numerator=1)
     # Its previous value is March's, which has none.
