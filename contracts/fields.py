@@ -24,8 +24,8 @@ DATE_FLOOR = date(1990, 1, 1)
 # [0-9], not \d: \d takes other scripts' digits, which float() would then read.
 _ISO_DATE = r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})"
 _UK_DATE = r"(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})"
-_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
-_INTEGER = r"[+-]?\d+"
+_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+_INTEGER = r"[+-]?[0-9]+"
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 
