@@ -14,6 +14,7 @@ replaces a run per partition: dbt costs seconds per run, ingestion milliseconds.
 
 import hashlib
 import json
+import os
 
 from dagster import (
     DefaultSensorStatus,
@@ -37,7 +38,7 @@ ONE_RUN_EACH_UP_TO = 12
 @sensor(
     name="landing_sensor",
     jobs=[district_month_update, reference_update, scorecard_build],
-    minimum_interval_seconds=60,
+    minimum_interval_seconds=int(os.getenv("SCORECARD_SENSOR_INTERVAL_SECONDS", "60")),
     default_status=DefaultSensorStatus.RUNNING,
     description="Requests a run for each new or changed district-month (by content hash).",
 )

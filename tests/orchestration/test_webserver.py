@@ -1,5 +1,6 @@
 """The real Dagster webserver (with its daemon, as `dagster dev` runs them) on 127.0.0.1:
-launch a materialisation through the GraphQL API, wait for it, read the checks back."""
+launch a materialisation through the GraphQL API, wait for it, read the checks back;
+then drop a file into the landing and see the sensor launch exactly one run for it."""
 
 import json
 import os
@@ -36,6 +37,13 @@ query Failures($id: ID!) {
     ... on EventConnection {
       events { ... on ExecutionStepFailureEvent { stepKey error { message } } }
     }
+  }
+}
+"""
+SENSOR_RUNS = """
+{
+  runsOrError(filter: {tags: [{key: "dagster/sensor_name", value: "landing_sensor"}]}) {
+    ... on Runs { results { runId jobName status tags { key value } } }
   }
 }
 """
@@ -79,8 +87,10 @@ def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 180) ->
     pytest.fail("the webserver did not come up")
 
 
-@pytest.fixture
-def dagster_dev(tmp_path: Path):
+@pytest.fixture(scope="module")
+def dagster_dev(tmp_path_factory: pytest.TempPathFactory):
+    """One `dagster dev` for the module (it takes a while to start)."""
+    tmp_path = tmp_path_factory.mktemp("dagster_dev")
     landing = land(
         tmp_path / "landing",
         {
@@ -97,6 +107,7 @@ def dagster_dev(tmp_path: Path):
         "DAGSTER_HOME": str(home),
         "SCORECARD_LANDING_DIR": str(landing),
         "SCORECARD_WAREHOUSE": str(tmp_path / "out" / "scorecard.duckdb"),
+        "SCORECARD_SENSOR_INTERVAL_SECONDS": "5",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "dagster", "dev", "-h", "127.0.0.1", "-p", str(port)],
@@ -108,7 +119,7 @@ def dagster_dev(tmp_path: Path):
     )
     try:
         wait_until_up(port, process)
-        yield port, tmp_path / "out" / "scorecard.duckdb"
+        yield port, landing, tmp_path / "out" / "scorecard.duckdb"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -117,8 +128,25 @@ def dagster_dev(tmp_path: Path):
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def wait_for_run(port: int, run_id: str, seconds: float = 300) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = graphql(port, STATUS, {"id": run_id})["runOrError"]["status"]
+        if status in ("SUCCESS", "FAILURE", "CANCELED"):
+            if status != "SUCCESS":
+                events = graphql(port, FAILURES, {"id": run_id})["logsForRun"]["events"]
+                pytest.fail(f"run {status}: {[event for event in events if event]}")
+            return status
+        time.sleep(2)
+    pytest.fail(f"run {run_id} did not finish")
+
+
+def sensor_runs(port: int) -> list[dict]:
+    return graphql(port, SENSOR_RUNS, {})["runsOrError"]["results"]
+
+
 def test_a_run_launched_through_graphql_materialises_and_reports_its_checks(dagster_dev):
-    port, warehouse = dagster_dev
+    port, landing, warehouse = dagster_dev
     launched = graphql(
         port,
         LAUNCH,
@@ -136,16 +164,7 @@ def test_a_run_launched_through_graphql_materialises_and_reports_its_checks(dags
     assert launched["__typename"] == "LaunchRunSuccess", launched
     run_id = launched["run"]["runId"]
 
-    deadline = time.monotonic() + 300
-    status = None
-    while time.monotonic() < deadline:
-        status = graphql(port, STATUS, {"id": run_id})["runOrError"]["status"]
-        if status in ("SUCCESS", "FAILURE", "CANCELED"):
-            break
-        time.sleep(2)
-    if status != "SUCCESS":
-        events = graphql(port, FAILURES, {"id": run_id})["logsForRun"]["events"]
-        pytest.fail(f"run {status}: {[event for event in events if event]}")
+    wait_for_run(port, run_id)
     assert warehouse.exists()
 
     def latest(path: list[str], name: str) -> dict:
@@ -157,3 +176,31 @@ def test_a_run_launched_through_graphql_materialises_and_reports_its_checks(dags
     assert suite["evaluation"]["success"] is True
     population = latest(["raw", "population"], "contract")
     assert population["evaluation"]["success"] is True
+
+
+def test_a_file_dropped_into_the_landing_triggers_exactly_one_run(dagster_dev):
+    port, landing, _ = dagster_dev
+    deadline = time.monotonic() + 120
+    while not sensor_runs(port) and time.monotonic() < deadline:  # its first look
+        time.sleep(2)
+    for run in sensor_runs(port):
+        wait_for_run(port, run["runId"])
+    before = {run["runId"] for run in sensor_runs(port)}
+
+    land(
+        landing,
+        {"2011-04/NOR/referrals.csv": "referral_id,child_id,referral_date\nR1,C1,2011-04-05\n"},
+    )
+    deadline = time.monotonic() + 120
+    new = []
+    while not new and time.monotonic() < deadline:
+        time.sleep(2)
+        new = [run for run in sensor_runs(port) if run["runId"] not in before]
+    assert len(new) == 1, new
+    (run,) = new
+    tags = {tag["key"]: tag["value"] for tag in run["tags"]}
+    assert run["jobName"] == "district_month_update"
+    assert tags["dagster/partition"] == "NOR|2011-04"
+    wait_for_run(port, run["runId"])
+    time.sleep(15)  # several more looks at the unchanged landing
+    assert [r["runId"] for r in sensor_runs(port) if r["runId"] not in before] == [run["runId"]]
