@@ -60,51 +60,95 @@ class Validated:
 
 
 REJECTED_COLUMNS = ["line_number", "column_name", "reason"]
+_KEY = ["file", "line_number"]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Several files judged together; every frame is keyed by file number."""
+
+    records: pd.DataFrame  # typed; index (file, line number of the record's first row)
+    rejected: pd.DataFrame  # file, line_number, column_name, reason: one row per rejected row
+    rows_accepted: pd.Series  # by file: rows that became (part of) a record
+
+
+def missing_columns(columns: set[str] | pd.Index, schema: pa.DataFrameSchema) -> list[str]:
+    """Required columns (required, or required under a condition) a header lacks."""
+    return [
+        name for name, column in schema.columns.items() if column.required and name not in columns
+    ]
 
 
 def validate(cells: pd.DataFrame, contract: Contract, schema: pa.DataFrameSchema) -> Validated:
-    """Judge a file's text cells (index = line number) against a contract."""
-    missing = [
-        name for name, column in schema.columns.items() if column.required and name not in cells
-    ]
-    if missing:
+    """Judge one file's text cells (index = line number) against a contract."""
+    if missing := missing_columns(cells.columns, schema):
         raise MissingColumns(f"required column(s) missing: {', '.join(missing)}")
-    frame = cells.reindex(columns=list(schema.columns))
+    judged = validate_files(pd.concat([cells], keys=[0], names=_KEY), contract, schema)
+    return Validated(
+        records=judged.records.droplevel("file"),
+        rejected=judged.rejected[REJECTED_COLUMNS],
+        rows_accepted=int(judged.rows_accepted.get(0, 0)),
+    )
 
-    row_failures = _row_failures(frame, schema)
-    passing = frame.drop(index=row_failures["line_number"].unique())
-    typed = contract.finish(parse_frame(passing, schema))
 
-    distinct = typed[~typed.duplicated(keep="first")]
-    ids = list(contract.id_columns)
+def validate_files(
+    cells: pd.DataFrame, contract: Contract, schema: pa.DataFrameSchema
+) -> Judgement:
+    """Judge several files of one extract at once, each on its own terms.
+
+    ``cells`` is indexed by (file, line_number). A month's files are judged together
+    because a schema's checks cost much the same for ten rows as for ten thousand;
+    rows and duplicates still belong to their own file. Every file must have the
+    required columns (see ``missing_columns``); a column a file lacks reads as blank.
+    """
+    columns = list(schema.columns)
+    # pandera reports failing rows by index label: a flat row number is unambiguous
+    origin = cells.index.to_frame(index=False)
+    frame = cells.reindex(columns=columns).reset_index(drop=True)
+    row_failures = _row_failures(frame, schema, origin)
+    failed = frame.index.isin(row_failures["row"])
+    typed = contract.finish(parse_frame(frame[~failed], schema))
+
+    keyed = origin[~failed].join(typed)
+    distinct = keyed[~keyed.duplicated(["file", *columns], keep="first")]
+    ids = ["file", *contract.id_columns]
     clashing_ids = distinct.loc[distinct.duplicated(ids, keep=False), ids].drop_duplicates()
-    clashing = typed.reset_index().merge(clashing_ids, on=ids)
-    conflicts = _conflict_reasons(clashing, ids)
+    clashing = keyed.reset_index(names="row").merge(clashing_ids, on=ids)
+    conflicts = _conflict_reasons(clashing, list(contract.id_columns))
 
     # conflicts may name identical repeats that ``distinct`` already dropped
-    records = distinct[~distinct.index.isin(conflicts["line_number"])]
-    rejected = (
-        pd.concat([row_failures, conflicts], ignore_index=True)
-        .sort_values("line_number", kind="stable")
-        .reset_index(drop=True)
+    records = distinct[~distinct.index.isin(conflicts["row"])].set_index(_KEY)
+    rejected = pd.concat([row_failures, conflicts], ignore_index=True)
+    accepted = keyed["file"].value_counts().sub(conflicts["file"].value_counts(), fill_value=0)
+    return Judgement(
+        records=records,
+        rejected=rejected.sort_values(_KEY, kind="stable")[["file", *REJECTED_COLUMNS]]
+        .astype({"file": "int64", "line_number": "int64"})
+        .reset_index(drop=True),
+        rows_accepted=accepted.astype("int64"),
     )
-    return Validated(records=records, rejected=rejected, rows_accepted=len(typed) - len(conflicts))
 
 
-def _row_failures(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
-    """One row per failing line: the failing columns (schema order) and every reason."""
+def _row_failures(
+    frame: pd.DataFrame, schema: pa.DataFrameSchema, origin: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per failing row: row, file and line, failing columns (in schema order), reasons."""
+    empty = pd.DataFrame(columns=["row", "file", *REJECTED_COLUMNS])
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
     else:
-        return pd.DataFrame(columns=REJECTED_COLUMNS)
+        return empty
     cases = cases[cases["index"].notna()].copy()
+    if cases.empty:
+        return empty
+    cases["row"] = cases["index"].astype("int64")
     # A rule across columns is reported once per cell of a failing row; it belongs
     # to the column its check is named after (fields.row_rule).
     owners = {check.error: check.name for check in schema.checks}
     cases["column_name"] = cases["check"].map(owners).fillna(cases["column"])
-    cases = cases.drop_duplicates(["index", "column_name", "check"])
+    cases = cases.drop_duplicates(["row", "column_name", "check"])
     cases["reason"] = [
         check if check in owners else _reason(column, check, value)
         for column, check, value in zip(
@@ -113,13 +157,12 @@ def _row_failures(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFra
     ]
     order = {name: position for position, name in enumerate(schema.columns)}
     cases["order"] = cases["column_name"].map(order)
-    cases = cases.sort_values(["index", "order"], kind="stable")
-    grouped = cases.groupby("index", sort=True).agg(
+    cases = cases.sort_values(["row", "order"], kind="stable")
+    grouped = cases.groupby("row", sort=True).agg(
         column_name=("column_name", lambda names: ", ".join(dict.fromkeys(names))),
         reason=("reason", "; ".join),
     )
-    grouped.index = grouped.index.astype("int64")
-    return grouped.rename_axis("line_number").reset_index()[REJECTED_COLUMNS]
+    return grouped.join(origin).reset_index()[["row", "file", *REJECTED_COLUMNS]]
 
 
 def _reason(column: str, check: str, value: object) -> str:
@@ -133,18 +176,22 @@ def _reason(column: str, check: str, value: object) -> str:
 
 def _conflict_reasons(clashing: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
     if clashing.empty:
-        return pd.DataFrame(columns=REJECTED_COLUMNS)
+        return pd.DataFrame(columns=["row", "file", *REJECTED_COLUMNS])
     # a blank key part (targets' district_code) is named, not a crash in str.join
     key = clashing[ids].astype("string").fillna("(blank)").agg(" / ".join, axis=1)
-    lines = clashing.groupby(key)["line_number"].agg(lambda n: ", ".join(map(str, sorted(n))))
+    lines = clashing.groupby([clashing["file"], key])["line_number"].transform(
+        lambda n: ", ".join(map(str, sorted(n)))
+    )
     return pd.DataFrame(
         {
+            "row": clashing["row"].astype("int64"),
+            "file": clashing["file"].astype("int64"),
             "line_number": clashing["line_number"].astype("int64"),
             "column_name": ", ".join(ids),
             "reason": [
                 f"conflicting duplicate: {' / '.join(ids)} '{k}' appears on lines "
-                f"{lines[k]} with different values"
-                for k in key
+                f"{line_list} with different values"
+                for k, line_list in zip(key, lines, strict=True)
             ],
         }
     )

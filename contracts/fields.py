@@ -17,13 +17,14 @@ from datetime import date
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow.compute as pc
 from pandera import Check
 
 DATE_FLOOR = date(1990, 1, 1)
 
 # [0-9], not \d: \d takes other scripts' digits, which float() would then read.
-_ISO_DATE = r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})"
-_UK_DATE = r"(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})"
+_ISO_PARTS = r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})$"
+_UK_PARTS = r"^(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})$"
 _NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
 _INTEGER = r"[+-]?[0-9]+"
 _TRUE = {"true", "yes", "y", "1"}
@@ -31,33 +32,55 @@ _FALSE = {"false", "no", "n", "0"}
 
 DATE_HINT = "use YYYY-MM-DD or D/M/YYYY"
 
+TEXT = pd.StringDtype("pyarrow")
+"""Cells are Arrow-backed strings, so string checks run in Arrow's C++ kernels."""
+
+
+def text_of(values: pd.Series) -> pd.Series:
+    return values if values.dtype == TEXT else values.astype(TEXT)
+
 
 # --- parsing: text -> typed values (null where blank or invalid) -------------------
 
 
 def parse_date(values: pd.Series) -> pd.Series:
-    """Dates in ISO or UK day-first form; anything else (or an impossible day) is NaT."""
-    text = values.astype("string").str.strip()
-    parts = text.str.extract(f"^{_ISO_DATE}$").fillna(text.str.extract(f"^{_UK_DATE}$"))
-    numbers = parts.astype("float64").rename(columns={"y": "year", "m": "month", "d": "day"})
-    return pd.to_datetime(numbers, errors="coerce")
+    """Dates in ISO or UK day-first form; anything else (or an impossible day) is NaT.
+
+    Runs in Arrow's kernels: the patterns take the form apart, the parts are parsed as
+    an ISO date, and a date whose day or month moved in parsing (31/2) did not exist.
+    """
+    text = pc.utf8_trim_whitespace(pc.cast(text_of(values).array._pa_array, "string"))
+    parts = [pc.extract_regex(text, pattern) for pattern in (_ISO_PARTS, _UK_PARTS)]
+    year, month, day = (
+        pc.coalesce(*(pc.struct_field(found, name) for found in parts)) for name in "ymd"
+    )
+    iso = pc.binary_join_element_wise(
+        year, pc.utf8_lpad(month, 2, "0"), pc.utf8_lpad(day, 2, "0"), "-"
+    )
+    parsed = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
+    exists = pc.and_(
+        pc.equal(pc.day(parsed), pc.cast(day, "int64")),
+        pc.equal(pc.month(parsed), pc.cast(month, "int64")),
+    )
+    dates = pc.if_else(exists, parsed, None).to_pandas()
+    return pd.Series(dates.to_numpy(), index=values.index, dtype="datetime64[s]")
 
 
 def parse_number(values: pd.Series) -> pd.Series:
     """Numbers with '.' as the decimal mark; '1,0' and '1e3' are not numbers."""
-    text = values.astype("string").str.strip()
+    text = text_of(values).str.strip()
     valid = text.str.fullmatch(_NUMBER).fillna(False).astype(bool)
     return pd.to_numeric(text.where(valid), errors="coerce").astype("float64")
 
 
 def parse_integer(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.strip()
+    text = text_of(values).str.strip()
     valid = text.str.fullmatch(_INTEGER).fillna(False).astype(bool)
     return pd.to_numeric(text.where(valid), errors="coerce").astype("Int64")
 
 
 def parse_boolean(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.strip().str.lower()
+    text = text_of(values).str.strip().str.lower()
     result = pd.Series(pd.NA, index=values.index, dtype="boolean")
     result[text.isin(_TRUE).fillna(False).astype(bool)] = True
     result[text.isin(_FALSE).fillna(False).astype(bool)] = False
@@ -66,16 +89,16 @@ def parse_boolean(values: pd.Series) -> pd.Series:
 
 def parse_code(values: pd.Series) -> pd.Series:
     """Codes match case-insensitively with white space trimmed: store them lower-case."""
-    return values.astype("string").str.strip().str.lower()
+    return text_of(values).str.strip().str.lower()
 
 
 def parse_upper_code(values: pd.Series) -> pd.Series:
     """District and indicator codes are upper-case; references match them in any case."""
-    return values.astype("string").str.strip().str.upper()
+    return text_of(values).str.strip().str.upper()
 
 
 def parse_text(values: pd.Series) -> pd.Series:
-    return values.astype("string").str.strip()
+    return text_of(values).str.strip()
 
 
 PARSERS = {
@@ -179,7 +202,7 @@ def number_bound(*, gt: float | None = None, ge: float | None = None, le: float 
 
 
 def matches(pattern: str, error: str) -> Check:
-    return Check(lambda s: s.astype("string").str.fullmatch(pattern).fillna(False), error=error)
+    return Check(lambda s: text_of(s).str.fullmatch(pattern).fillna(False), error=error)
 
 
 def in_upper_codes(codes: Iterable[str], error: str) -> Check:
@@ -193,7 +216,7 @@ def in_upper_codes(codes: Iterable[str], error: str) -> Check:
 def _column(field: str, required: bool, checks: list[Check], present: bool = True) -> pa.Column:
     """A text column: ``required`` = a value is needed; ``present`` = the column must exist."""
     return pa.Column(
-        object,
+        None,  # text cells of any string dtype; the checks say what they must hold
         nullable=not required,
         required=present or required,
         checks=checks,

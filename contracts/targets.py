@@ -12,12 +12,12 @@ from pandera import Check
 
 from contracts.base import Contract
 from contracts.districts import COUNTY_CODE
-from contracts.fields import in_upper_codes, number, upper_code
+from contracts.fields import in_upper_codes, number, text_of, upper_code
 
 
 def _is_financial_year(values: pd.Series) -> pd.Series:
     """`2011-12`: April 2011 to March 2012, so the second part follows the first."""
-    parts = values.astype("string").str.strip().str.extract(r"^(\d{4})-(\d{2})$").astype("float64")
+    parts = text_of(values).str.strip().str.extract(r"^(\d{4})-(\d{2})$").astype("float64")
     return ((parts[0] + 1) % 100).eq(parts[1])
 
 

@@ -20,12 +20,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from contracts.base import Contract, MissingColumns, validate
+from contracts.base import Contract, missing_columns, validate_files
 from contracts.registry import DISTRICT_EXTRACTS, REFERENCE_FILES
 from orchestration import warehouse
 from orchestration.landing import Landed, Landing, Seen, match_files
 from orchestration.pseudonym import Pseudonymiser
-from orchestration.reading import FileRejected, Table, read_table
+from orchestration.reading import FileRejected, Parsed, cells_of, parse
 from orchestration.working_days import FIRST_YEAR, bank_holidays
 
 
@@ -62,6 +62,12 @@ class Load:
         self.rejected.append(outcome.rejected)
         if outcome.records is not None:
             self.records.setdefault(table, []).append(outcome.records)
+
+    def extend(self, other: Load) -> None:
+        self.submissions.extend(other.submissions)
+        self.rejected.extend(other.rejected)
+        for table, parts in other.records.items():
+            self.records.setdefault(table, []).extend(parts)
 
     def add_seen(self, seen: list[Seen], now: datetime) -> None:
         self.submissions.extend(_seen_row(item, now) for item in seen)
@@ -104,6 +110,116 @@ def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+@dataclass
+class _Parsed:
+    """A landed file read and parsed, waiting to be judged with the others of its extract."""
+
+    scope: dict  # the audit columns that say which file this is
+    submission: dict
+    parsed: Parsed
+
+
+def _parse(
+    landed: Landed, contract: Contract, now: datetime, month: str | None, district: str | None
+) -> _Parsed | FileLoad:
+    """Read and parse a file, or return its whole-file rejection."""
+    scope = {
+        "reporting_month": month_start(month) if month else None,
+        "district_code": district,
+        "extract": contract.name,
+        "file_name": landed.path.name,
+        "path": landed.relative,
+    }
+    try:
+        data = _read_without_following_links(landed.path)
+    except OSError as problem:
+        return _rejected(
+            {**scope, "loaded_at": now}, f"the file could not be read ({problem.strerror})"
+        )
+    submission = {**scope, "sha256": hashlib.sha256(data).hexdigest(), "loaded_at": now}
+    try:
+        return _Parsed(scope, submission, parse(landed.path.name, data))
+    except FileRejected as rejection:
+        return _rejected(submission, str(rejection))
+
+
+def _rejected(submission: dict, error: str) -> FileLoad:
+    return FileLoad({**submission, "status": "rejected", "error": error}, None, pd.DataFrame())
+
+
+_SUBMISSION_COLUMNS = ("reporting_month", "district_code", "file_name")
+
+
+def load_files(
+    files: list[tuple[Landed, str | None, str | None]],
+    contract: Contract,
+    context: dict,
+    pseudonymiser: Pseudonymiser | None,
+    now: datetime,
+) -> Load:
+    """Files of one extract, each (file, month, district), read and judged together.
+
+    A month's files are judged in one go (contracts.base.validate_files): a contract's
+    checks cost little more for a county's month than for one district's file. Child
+    ids are pseudonymised as soon as the cells exist, before anything else sees them.
+    """
+    load, table = Load(), f"raw.{contract.name}"
+    ready = []
+    for landed, month, district in files:
+        outcome = _parse(landed, contract, now, month, district)
+        if isinstance(outcome, FileLoad):
+            load.add(outcome, table)
+        else:
+            ready.append(outcome)
+    if not ready:
+        return load
+    schema = contract.schema(**context)
+    batch = cells_of([item.parsed for item in ready], columns=list(contract.fields()))
+    judged = []
+    for number, item in enumerate(ready):
+        if missing := missing_columns(batch.columns[number], schema):
+            error = f"required column(s) missing: {', '.join(missing)}"
+            load.add(_rejected(item.submission, error), table)
+        else:
+            judged.append(number)
+    if not judged:
+        return load
+    cells = batch.cells[batch.cells.index.get_level_values("file").isin(judged)]
+    if "child_id" in cells:
+        pseudonyms = pseudonymiser.column(cells["child_id"]) if pseudonymiser else None
+        cells = cells.assign(child_id=pseudonyms)
+    judgement = validate_files(cells, contract, schema)
+
+    scopes = pd.DataFrame([{"file": number, **ready[number].scope} for number in judged])
+    ragged = batch.ragged[batch.ragged["file"].isin(judged)]
+    rejected = pd.concat([judgement.rejected, _ragged_rejections(ragged)], ignore_index=True)
+    rejected = rejected.assign(raw_record=_raw_records(cells, ragged, rejected)).merge(
+        scopes, on="file"
+    )
+    # reference tables have no submission columns (and districts has its own district_code)
+    source = ["file_name"] if contract.kind == "reference" else list(_SUBMISSION_COLUMNS)
+    records = judgement.records.reset_index().merge(scopes[["file", *source]], on="file")
+    rejected_by_file = rejected["file"].value_counts()
+    for number in judged:
+        rows_loaded = int(judgement.rows_accepted.get(number, 0))
+        rows_rejected = int(rejected_by_file.get(number, 0))
+        rows_read = batch.rows_read[number]
+        assert rows_loaded + rows_rejected == rows_read, "every row read is loaded or rejected"
+        load.submissions.append(
+            ready[number].submission
+            | {
+                "rows_read": rows_read,
+                "rows_loaded": rows_loaded,
+                "rows_rejected": rows_rejected,
+                "status": "loaded",
+                "error": None,
+            }
+        )
+    load.rejected.append(rejected.drop(columns="file"))
+    load.records.setdefault(table, []).append(records.drop(columns="file"))
+    return load
+
+
 def load_file(
     landed: Landed,
     contract: Contract,
@@ -113,56 +229,20 @@ def load_file(
     month: str | None = None,
     district: str | None = None,
 ) -> FileLoad:
-    name = landed.path.name
-    scope = {
-        "reporting_month": month_start(month) if month else None,
-        "district_code": district,
-        "extract": contract.name,
-        "file_name": name,
-        "path": landed.relative,
-    }
-    try:
-        data = _read_without_following_links(landed.path)
-    except OSError as problem:
-        error = f"the file could not be read ({problem.strerror})"
-        return FileLoad(
-            {**scope, "status": "rejected", "error": error, "loaded_at": now}, None, pd.DataFrame()
-        )
-    submission = {**scope, "sha256": hashlib.sha256(data).hexdigest(), "loaded_at": now}
-    try:
-        table = read_table(name, data)
-        cells = table.cells
-        if "child_id" in cells:  # before anything else sees it
-            cells["child_id"] = pseudonymiser.column(cells["child_id"]) if pseudonymiser else None
-        validated = validate(cells, contract, contract.schema(**context))
-    except (FileRejected, MissingColumns) as rejection:
-        submission |= {"status": "rejected", "error": str(rejection)}
-        return FileLoad(submission, None, pd.DataFrame())
-
-    rejected = pd.concat([validated.rejected, _ragged_rejections(table)], ignore_index=True)
-    known = cells[[column for column in contract.fields() if column in cells]]
-    rejected = rejected.assign(
-        **scope, raw_record=_raw_records(known, table.ragged, rejected["line_number"])
+    """One landed file: its records (None if rejected whole), rejected rows and audit row."""
+    load = load_files([(landed, month, district)], contract, context, pseudonymiser, now)
+    records = load.records.get(f"raw.{contract.name}")
+    return FileLoad(
+        load.submissions[0],
+        records[0] if records else None,
+        load.rejected[0] if load.rejected else pd.DataFrame(),
     )
-    rows_loaded = validated.rows_accepted
-    assert rows_loaded + len(rejected) == table.rows_read, "every row read is loaded or rejected"
-    submission |= {
-        "rows_read": table.rows_read,
-        "rows_loaded": rows_loaded,
-        "rows_rejected": len(rejected),
-        "status": "loaded",
-        "error": None,
-    }
-    records = validated.records.reset_index().assign(file_name=name)
-    if month:
-        records = records.assign(reporting_month=scope["reporting_month"], district_code=district)
-    return FileLoad(submission, records, rejected)
 
 
-def _ragged_rejections(table: Table) -> pd.DataFrame:
-    ragged = table.ragged
+def _ragged_rejections(ragged: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
+            "file": ragged["file"],
             "line_number": ragged["line_number"],
             "column_name": None,
             "reason": [
@@ -175,7 +255,7 @@ def _ragged_rejections(table: Table) -> pd.DataFrame:
     )
 
 
-def _raw_records(cells: pd.DataFrame, ragged: pd.DataFrame, lines: pd.Series) -> list[str]:
+def _raw_records(cells: pd.DataFrame, ragged: pd.DataFrame, rejected: pd.DataFrame) -> list[str]:
     """Each rejected row's contract columns as landed, as JSON (child_id pseudonymised).
 
     Extra columns are left out: they are ignored anyway, and one such as a child's
@@ -183,13 +263,17 @@ def _raw_records(cells: pd.DataFrame, ragged: pd.DataFrame, lines: pd.Series) ->
     to the header, so a raw child id could sit under any name: only its shape is kept,
     and its line tells where to look.
     """
-    rows = cells.loc[cells.index.intersection(lines)].to_dict(orient="index")
-    shapes = dict(zip(ragged["line_number"], ragged["field_count"], strict=True))
+    keys = pd.MultiIndex.from_frame(rejected[["file", "line_number"]])
+    rows = cells.reindex(keys).astype(object)
+    rows = rows.where(rows.notna(), None)
+    ragged_keys = pd.MultiIndex.from_frame(ragged[["file", "line_number"]])
+    shapes = dict(zip(ragged_keys, ragged["field_count"], strict=True))
+    columns = list(rows.columns)
     return [
-        json.dumps(rows[line], ensure_ascii=False)
-        if line in rows
-        else json.dumps({"field_count": int(shapes[line])})
-        for line in lines
+        json.dumps({"field_count": int(shapes[key])})
+        if key in shapes
+        else json.dumps(dict(zip(columns, values, strict=True)), ensure_ascii=False)
+        for key, values in zip(keys, rows.itertuples(index=False, name=None), strict=True)
     ]
 
 
@@ -208,17 +292,31 @@ def load_district_month(
     now: datetime,
 ) -> Load:
     """Every extract of one district's submission for one month."""
+    return load_month(landing, month, [district], pseudonymiser, now)
+
+
+def load_month(
+    landing: Landing,
+    month: str,
+    districts: list[str],
+    pseudonymiser: Pseudonymiser,
+    now: datetime,
+) -> Load:
+    """Every extract of the given districts' submissions for one month, each extract's
+    files judged together."""
     load = Load()
-    folders = landing.district_folders.get((month, district), [])
-    if not folders:
-        return load
-    files, seen = match_files(landing.root, folders, DISTRICT_EXTRACTS, month, district)
-    load.add_seen(seen, now)
+    by_extract: dict[str, list[tuple[Landed, str, str]]] = {}
+    for district in districts:
+        folders = landing.district_folders.get((month, district), [])
+        if not folders:
+            continue
+        files, seen = match_files(landing.root, folders, DISTRICT_EXTRACTS, month, district)
+        load.add_seen(seen, now)
+        for landed in files:
+            by_extract.setdefault(landed.extract, []).append((landed, month, district))
     context = {"month_end": month_end(month)}
-    for landed in files:
-        contract = DISTRICT_EXTRACTS[landed.extract]
-        outcome = load_file(landed, contract, context, pseudonymiser, now, month, district)
-        load.add(outcome, f"raw.{contract.name}")
+    for extract, files in by_extract.items():
+        load.extend(load_files(files, DISTRICT_EXTRACTS[extract], context, pseudonymiser, now))
     return load
 
 
@@ -235,10 +333,7 @@ def write_district_months(
     )
     combined = Load()
     for load in loads:
-        combined.submissions.extend(load.submissions)
-        combined.rejected.extend(load.rejected)
-        for table, parts in load.records.items():
-            combined.records.setdefault(table, []).extend(parts)
+        combined.extend(load)
     frames = combined.frames()
     present = [key in landing.district_folders for key in partitions]
     frames["raw.district_folders"] = keys[present]

@@ -10,7 +10,6 @@ earlier landing left there.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 
 from dagster import DagsterInstance
@@ -33,10 +32,10 @@ class Outcome:
 
 
 def instance() -> DagsterInstance:
-    """DAGSTER_HOME's instance (runs then show in the UI), else a temporary one."""
+    """DAGSTER_HOME's instance (runs then show in the UI), else one in memory."""
     if os.getenv("DAGSTER_HOME"):
         return DagsterInstance.get()
-    return DagsterInstance.local_temp(tempfile.mkdtemp(prefix="scorecard-dagster-"))
+    return DagsterInstance.ephemeral()
 
 
 def build_warehouse(settings: Settings) -> Outcome:

@@ -15,8 +15,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+import numpy as np
 import pandas as pd
 from numpy import format_float_positional
+
+from contracts.fields import TEXT
 
 
 class FileRejected(Exception):
@@ -27,9 +30,19 @@ class FileRejected(Exception):
 class Table:
     """A readable file: its text cells and the rows whose shape did not fit the header."""
 
-    cells: pd.DataFrame  # index: line number; columns: normalised header names
+    cells: pd.DataFrame  # Arrow strings, blank = NA; index: line number; columns: header names
     ragged: pd.DataFrame  # line_number, field_count, header_count
     rows_read: int
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Several files of one extract: their cells and ragged rows, keyed by file number."""
+
+    cells: pd.DataFrame  # index: (file, line_number)
+    ragged: pd.DataFrame  # file, line_number, field_count, header_count
+    rows_read: list[int]  # by file
+    columns: list[set[str]]  # by file: the named columns its header has
 
 
 _HEADER_SEPARATORS = re.compile(r"[ \-]")
@@ -55,13 +68,28 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def read_table(name: str, data: bytes) -> Table:
-    """Read the bytes of a landed .csv or .xlsx file called ``name``."""
+@dataclass(frozen=True)
+class Parsed:
+    """A readable file's header and rows, before they become cells."""
+
+    header: list[str]  # normalised names; blank for an unnamed column
+    lines: list[int]  # the line (sheet row) each body row starts on
+    rows: list[list[str | None]]
+    pad_short: bool  # a sheet row drops its trailing empty cells; a CSV row may not
+
+
+def parse(name: str, data: bytes) -> Parsed:
+    """Parse the bytes of a landed .csv or .xlsx file called ``name``."""
     if not data:
         raise FileRejected("the file is empty (0 bytes)")
     if name.lower().endswith(".xlsx"):
-        return _to_table(*_xlsx_records(data), pad_short=True)
-    return _to_table(*_csv_records(data), pad_short=False)
+        return _parsed(*_xlsx_records(data), pad_short=True)
+    return _parsed(*_csv_records(data), pad_short=False)
+
+
+def read_table(name: str, data: bytes) -> Table:
+    """One landed file as a table of text cells (see ``tables`` for many at once)."""
+    return tables([parse(name, data)])[0]
 
 
 def _csv_records(data: bytes) -> tuple[list[int], list[list[str]]]:
@@ -133,12 +161,7 @@ def _xlsx_cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _to_table(lines: list[int], records: list[list[str | None]], *, pad_short: bool) -> Table:
-    """Header and body as text cells; a row whose field count does not fit is ragged.
-
-    A CSV row must have exactly the header's number of fields. A sheet row drops its
-    trailing empty cells, so it may be shorter, never longer.
-    """
+def _parsed(lines: list[int], records: list[list[str | None]], *, pad_short: bool) -> Parsed:
     if not records:
         raise FileRejected("the file has no header row")
     header = [normalise_header(name) for name in records[0]]
@@ -149,20 +172,68 @@ def _to_table(lines: list[int], records: list[list[str | None]], *, pad_short: b
             f"the header names column {', '.join(duplicates)} more than once (after "
             "ignoring case, spaces, hyphens and underscores)"
         )
-    width = len(header)
-    body = pd.DataFrame(records[1:], index=pd.Index(lines[1:], name="line_number"), dtype=object)
-    counts = pd.Series([len(record) for record in records[1:]], index=body.index, dtype="int64")
-    fits = counts.le(width) if pad_short else counts.eq(width)
-    cells = body.loc[fits.to_numpy()].reindex(columns=range(width))
-    cells.columns = header
-    cells = cells.loc[:, [bool(name) for name in header]]
-    stripped = cells.apply(lambda column: column.astype("string").str.strip()).astype(object)
-    cells = stripped.where(stripped.notna() & stripped.ne(""), None)
-    ragged = pd.DataFrame(
-        {
-            "line_number": counts.index[~fits.to_numpy()],
-            "field_count": counts[~fits].to_numpy(),
-            "header_count": width,
-        }
+    return Parsed(header, lines[1:], records[1:], pad_short)
+
+
+def cells_of(parsed_files: list[Parsed], columns: list[str] | None = None) -> Cells:
+    """Many files' rows as one frame of text cells, indexed by (file, line_number).
+
+    Built in one go because a month's files share an extract: the work per file is
+    a frame's construction, and stripping and blanking run once over them all.
+    A row whose field count does not fit its header is ragged: a CSV row must have
+    exactly the header's number of fields; a sheet row may be shorter, never longer.
+    ``columns`` keeps only those (the contract's), else every named column.
+    """
+    frames, ragged, rows_read, named = [], [], [], []
+    for number, parsed in enumerate(parsed_files):
+        width = len(parsed.header)
+        counts = np.fromiter(
+            (len(row) for row in parsed.rows), dtype=np.int64, count=len(parsed.rows)
+        )
+        fits = counts <= width if parsed.pad_short else counts == width
+        body = pd.DataFrame(parsed.rows, index=parsed.lines, dtype=object)
+        body = body.loc[fits].reindex(columns=range(width))
+        body.columns = parsed.header
+        wanted = [name for name in parsed.header if name and (columns is None or name in columns)]
+        frames.append(body[wanted])
+        lines = np.asarray(parsed.lines, dtype=np.int64)
+        ragged.append(
+            pd.DataFrame(
+                {
+                    "file": number,
+                    "line_number": lines[~fits],
+                    "field_count": counts[~fits],
+                    "header_count": width,
+                }
+            )
+        )
+        rows_read.append(len(parsed.rows))
+        named.append({name for name in parsed.header if name})
+    # files without rows add nothing but a deprecation warning to the concatenation
+    kept = [number for number, frame in enumerate(frames) if len(frame)] or [0]
+    every_column = list(dict.fromkeys(name for frame in frames for name in frame.columns))
+    cells = pd.concat(
+        [frames[number] for number in kept], keys=kept, names=["file", "line_number"]
+    ).reindex(columns=every_column)
+    stripped = cells.astype(TEXT).apply(lambda column: column.str.strip())
+    return Cells(
+        cells=stripped.mask(stripped.eq("")),
+        ragged=pd.concat(ragged, ignore_index=True),
+        rows_read=rows_read,
+        columns=named,
     )
-    return Table(cells=cells, ragged=ragged, rows_read=len(counts))
+
+
+def tables(parsed_files: list[Parsed]) -> list[Table]:
+    """Each file's cells on their own (for callers that judge one file)."""
+    batch = cells_of(parsed_files)
+    return [
+        Table(
+            cells=batch.cells[batch.cells.index.get_level_values("file") == number].droplevel(
+                "file"
+            )[[name for name in parsed.header if name]],
+            ragged=batch.ragged[batch.ragged["file"] == number].drop(columns="file"),
+            rows_read=batch.rows_read[number],
+        )
+        for number, parsed in enumerate(parsed_files)
+    ]

@@ -106,3 +106,25 @@ def test_unique_in_the_file_ids_repeated_with_other_values_are_all_rejected(
     )
     assert rejections(conflicting) == [(2, id_column, reason), (3, id_column, reason)]
     assert conflicting.records.empty
+
+
+def test_files_judged_together_keep_their_own_rows_and_duplicates():
+    """A month's files are judged in one go; an id repeated in two files is no conflict."""
+    from judging import APRIL_2011_END
+
+    from contracts.base import validate_files
+    from contracts.registry import DISTRICT_EXTRACTS
+    from orchestration.reading import cells_of, parse
+
+    north = REFERRAL_HEADER + "R1,C1,2011-04-05\nR1,C1,2011-04-06\n"  # conflicting in NOR
+    south = REFERRAL_HEADER + "R1,C9,2011-04-07\nR2,C2,2011-13-01\n"  # R1 fine; bad date
+    batch = cells_of([parse("referrals.csv", text.encode()) for text in (north, south)])
+    contract = DISTRICT_EXTRACTS["referrals"]
+    judged = validate_files(batch.cells, contract, contract.schema(month_end=APRIL_2011_END))
+    assert [(file, line) for file, line, *_ in judged.rejected.itertuples(index=False)] == [
+        (0, 2),
+        (0, 3),
+        (1, 3),
+    ]
+    assert list(judged.records.index) == [(1, 2)]
+    assert judged.rows_accepted.to_dict() == {0: 0, 1: 1}
