@@ -1,10 +1,11 @@
 """Loading landed files: read, pseudonymise, judge by contract, record.
 
-``load_file`` turns one landed file into typed records, rejected rows and one
-audit row; ``load_district_month`` and ``load_reference`` gather those for a
-partition and for the reference files, and ``write_*`` replace them in the
-working database in one transaction each. Child ids are pseudonymised the
-moment a file is read, before anything is validated, logged or stored.
+``load_files`` turns files of one extract into typed records, rejected rows and an
+audit row each, judging them together; ``load_month`` does that for a month's
+district submissions and ``load_reference`` for the reference files; ``write_*``
+replace them in the working database in one transaction each. Child ids are
+pseudonymised as soon as a file's cells exist, before anything is validated,
+logged or stored.
 """
 
 from __future__ import annotations
