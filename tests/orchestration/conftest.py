@@ -26,12 +26,10 @@ def load_landing(landing: Path, work_db: Path, now: datetime | None = None) -> l
     scanned = scan_landing(landing, districts)
     with warehouse.connect(work_db) as con:
         ingest.write_reference(con, scanned, load, pseudonymiser, now)
-        partitions = [(month, district) for month in scanned.months for district in districts]
-        loads = [
-            ingest.load_district_month(scanned, month, district, pseudonymiser, now)
-            for month, district in partitions
-        ]
-        ingest.write_district_months(con, scanned, partitions, loads)
+        for month in scanned.months:  # as district_extracts does: a month at a time
+            load = ingest.load_month(scanned, month, districts, pseudonymiser, now)
+            partitions = [(month, district) for district in districts]
+            ingest.write_district_months(con, scanned, partitions, [load])
     return districts
 
 
