@@ -173,3 +173,17 @@ def test_a_failing_blocking_check_stops_the_publish(published):
     assert evaluations[SCORECARD_MONTHLY] is False
     assert not result.asset_materializations_for_node("publish__published_warehouse")
     assert sha256(warehouse) == before
+
+
+def test_the_published_marts_carry_their_descriptions(published):
+    """BI users see the dbt docs: every marts table and column has its comment."""
+    _, warehouse = published
+    undocumented = query(
+        warehouse,
+        "SELECT table_name, NULL FROM duckdb_tables() "
+        "WHERE schema_name = 'marts' AND comment IS NULL "
+        "UNION ALL SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE schema_name = 'marts' AND comment IS NULL",
+    )
+    assert undocumented == []
+    assert len(query(warehouse, "SELECT * FROM duckdb_tables() WHERE schema_name = 'marts'")) == 7
