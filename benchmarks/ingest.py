@@ -53,7 +53,7 @@ def main() -> None:
             load = ingest.load_month(scanned, month, districts_of_month, pseudonymiser, now)
             checked = time.perf_counter()
             partitions = [(month, district) for district in districts_of_month]
-            ingest.write_district_months(con, scanned, partitions, [load])
+            ingest.write_district_months(con, scanned, partitions, load)
             read_and_check.append(checked - started)
             write.append(time.perf_counter() - checked)
             rows += sum(row.get("rows_read") or 0 for row in load.submissions)

@@ -325,17 +325,14 @@ def write_district_months(
     con: duckdb.DuckDBPyConnection,
     landing: Landing,
     partitions: list[tuple[str, str]],
-    loads: list[Load],
+    load: Load,
 ) -> None:
-    """Replace the partitions' rows; a partition with no folder is left empty."""
+    """Replace the partitions' rows with ``load``; a partition with no folder is left empty."""
     keys = pd.DataFrame(
         [(month_start(month), district) for month, district in partitions],
         columns=["reporting_month", "district_code"],
     )
-    combined = Load()
-    for load in loads:
-        combined.extend(load)
-    frames = combined.frames()
+    frames = load.frames()
     present = [key in landing.district_folders for key in partitions]
     frames["raw.district_folders"] = keys[present]
     in_partitions = (

@@ -150,7 +150,8 @@ def district_extracts(context: AssetExecutionContext, scorecard: ScorecardResour
     """Read, pseudonymise and check each district-month's extracts, one month at a time.
 
     A run replaces exactly its partitions, so a resubmitted month replaces its earlier
-    load and loading the same submission twice changes nothing. Memory holds one month.
+    load and loading the same submission twice changes nothing. Memory holds one month's
+    records; only the run's audit rows are kept for its metadata and checks.
     """
     settings = scorecard.settings()
     pseudonymiser = Pseudonymiser(load_key())
@@ -164,7 +165,7 @@ def district_extracts(context: AssetExecutionContext, scorecard: ScorecardResour
             load = ingest.load_month(
                 landing, month, [district for _, district in batch], pseudonymiser, now
             )
-            ingest.write_district_months(con, landing, batch, [load])
+            ingest.write_district_months(con, landing, batch, load)
             total.submissions.extend(load.submissions)
             total.rejected.extend(load.rejected)
             context.log.info(f"{month}: loaded {len(batch)} district-month partition(s)")

@@ -29,7 +29,7 @@ def load_landing(landing: Path, work_db: Path, now: datetime | None = None) -> l
         for month in scanned.months:  # as district_extracts does: a month at a time
             load = ingest.load_month(scanned, month, districts, pseudonymiser, now)
             partitions = [(month, district) for district in districts]
-            ingest.write_district_months(con, scanned, partitions, [load])
+            ingest.write_district_months(con, scanned, partitions, load)
     return districts
 
 

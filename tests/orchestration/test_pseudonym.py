@@ -54,8 +54,8 @@ def test_a_change_of_key_forgets_every_partition_so_two_keys_never_mix(landing, 
     with warehouse.connect(work_db) as con:
         key_a = Pseudonymiser(b"key A")
         ingest.write_reference(con, scanned, load, key_a, now)
-        loads = [ingest.load_district_month(scanned, "2011-04", "NOR", key_a, now)]
-        ingest.write_district_months(con, scanned, [("2011-04", "NOR")], loads)
+        month = ingest.load_district_month(scanned, "2011-04", "NOR", key_a, now)
+        ingest.write_district_months(con, scanned, [("2011-04", "NOR")], month)
         assert con.execute("SELECT count(*) FROM raw.referrals").fetchall() == [(1,)]
         load, _ = ingest.load_reference(scan_landing(landing, []), [], now)
         ingest.write_reference(con, scanned, load, Pseudonymiser(b"key B"), now)
