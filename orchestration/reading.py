@@ -13,6 +13,7 @@ import csv
 import io
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -162,9 +163,14 @@ def _csv_records(data: bytes) -> tuple[list[int], list[list[str]], list[Broken]]
     records: list[list[str]] = []
     broken: list[Broken] = []
     width: int | None = None  # the header's field count, once it is read
-    position = 0  # lines before the one the reader starts on
+    # One iterator over the lines, never rewound: a resumed reader re-reads only the
+    # lines already taken from it (the broken record's), so a file of many stray
+    # quotes still costs about one pass, not one per quote.
+    rest = iter(physical)
+    source: Iterator[str] = rest
+    position = taken = 0  # lines before the reader's first; lines taken from ``rest``
     while True:
-        reader = csv.reader(itertools.islice(physical, position, None), strict=False)
+        reader = csv.reader(source, strict=False)
         start, resume = position + 1, None
         try:
             for record in reader:
@@ -187,6 +193,8 @@ def _csv_records(data: bytes) -> tuple[list[int], list[list[str]], list[Broken]]
             raise FileRejected(f"the CSV cannot be read at line {start}: {exc}") from None
         if resume is None:
             return lines, records, broken
+        taken = max(taken, position + reader.line_num)
+        source = itertools.chain(physical[resume:taken], rest)
         position = resume
 
 

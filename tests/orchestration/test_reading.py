@@ -371,6 +371,21 @@ def test_an_unclosed_quote_swallowing_rows_of_the_right_width_is_still_broken():
     assert table.rows_read == 5
 
 
+def test_stray_quotes_on_consecutive_lines_are_each_a_row_error():
+    # line 2's quote is closed by line 3's; line 3's, read afresh, by line 4's stray one
+    text = 'a,b,c\n1,"x,y\n2,"y,z\n3,y",z\n4,y,z\n'
+    table = read_table("x.csv", text.encode())
+    assert table.broken[["line_number", "last_line"]].to_dict(orient="records") == [
+        {"line_number": 2, "last_line": 3},
+        {"line_number": 3, "last_line": 4},
+    ]
+    assert cells(table) == {
+        4: {"a": "3", "b": 'y"', "c": "z"},
+        5: {"a": "4", "b": "y", "c": "z"},
+    }
+    assert table.rows_read == 4
+
+
 def test_a_quoted_field_spanning_lines_within_a_row_is_not_broken():
     text = 'a,b,c\r\nR1,"first, line\r\nsecond",x\r\nR2,y,z\r\n'
     table = read_table("x.csv", text.encode())
@@ -391,6 +406,13 @@ def test_a_multi_line_field_longer_than_any_field_can_be_is_broken():
         {"line_number": 3, "field_count": 1, "header_count": 2}
     ]
     assert table.rows_read == 3
+
+
+def test_a_header_with_a_quote_never_closed_rejects_the_file_naming_the_line():
+    with pytest.raises(
+        FileRejected, match="the header row cannot be read: a quote on line 1 is not closed"
+    ):
+        read_table("referrals.csv", b'"referral_id,child_id\nR1,C1\nR2,C2\n')
 
 
 def test_a_field_longer_than_the_csv_modules_limit_is_read_as_a_cell():
