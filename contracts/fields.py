@@ -195,6 +195,11 @@ def fits_shape(values: pd.Series, field: str) -> pd.Series:
     return fits if field == "text" else fits & ~has_line_break(text)
 
 
+def same_shape(values: pd.Series) -> pd.Series:
+    """Each cell as ``#``s with its line breaks kept: the same length and shape, no text."""
+    return text_of(values).str.replace("[^" + _LINE_BREAK[1:], "#", regex=True)
+
+
 def shape_checks(field: str) -> list[Check]:
     """Checked before anything else: a cell that fails is judged on its shape alone."""
     limit = LONGEST[field]

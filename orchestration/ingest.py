@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from contracts.base import Contract, missing_columns, validate_files
-from contracts.fields import fits_shape, text_of
+from contracts.fields import fits_shape, same_shape, text_of
 from contracts.registry import DISTRICT_EXTRACTS, REFERENCE_FILES
 from orchestration import warehouse
 from orchestration.landing import Landed, Landing, Seen, match_files
@@ -271,8 +271,7 @@ def _pseudonymised(child_ids: pd.Series, pseudonymiser: Pseudonymiser | None) ->
     pseudonyms = pseudonymiser.column(child_ids.where(fits)) if pseudonymiser else None
     if pseudonyms is None or fits.all():
         return pseudonyms
-    stand_ins = text_of(child_ids[~fits]).str.replace(r"[^\n\r]", "#", regex=True)
-    return pseudonyms.where(fits, stand_ins.astype(object))
+    return pseudonyms.where(fits, same_shape(child_ids[~fits]).astype(object))
 
 
 def _broken_rejections(broken: pd.DataFrame) -> pd.DataFrame:

@@ -228,6 +228,19 @@ def test_an_over_long_child_id_is_rejected_for_its_length_not_pseudonymised(tmp_
     assert "999" not in outcome.rejected.to_string()
 
 
+def test_a_child_id_with_a_unicode_line_separator_is_rejected_not_pseudonymised(tmp_path):
+    path = tmp_path / "referrals.csv"
+    path.write_text(REFERRALS_HEADER + "R1,CHILD-5\u2028X,2011-04-05\n", encoding="utf-8")
+    outcome = load_one(path)
+    assert outcome.records.empty
+    assert outcome.rejected["reason"].tolist() == [
+        "child_id holds a line break (check the quotes on this line)"
+    ]
+    assert json.loads(outcome.rejected["raw_record"].iloc[0])["child_id"] == (
+        "(withheld: 9 characters)"
+    )
+
+
 def test_a_field_over_the_csv_modules_limit_is_a_row_error_not_a_file_rejection(tmp_path):
     path = tmp_path / "referrals.csv"
     path.write_text(
