@@ -178,9 +178,11 @@ def length_error(field: str) -> str:
     return f"is {LENGTH} characters long (at most {LONGEST[field]} allowed)"
 
 
-def is_shape_error(check: str) -> bool:
+def is_shape_error(check: object) -> bool:
     """A failed shape check: the cell is not plausible as its type, so its text is withheld."""
-    return check == LINE_BREAK_ERROR or (check.startswith("is {") and LENGTH in check)
+    return isinstance(check, str) and (
+        check == LINE_BREAK_ERROR or (check.startswith("is {") and LENGTH in check)
+    )
 
 
 def has_line_break(values: pd.Series) -> pd.Series:
