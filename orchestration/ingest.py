@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from contracts.base import Contract, missing_columns, validate_files
+from contracts.fields import fits_shape, same_shape, text_of
 from contracts.registry import DISTRICT_EXTRACTS, REFERENCE_FILES
 from orchestration import warehouse
 from orchestration.landing import Landed, Landing, Seen, match_files
@@ -187,16 +188,18 @@ def load_files(
         return load
     cells = batch.cells[batch.cells.index.get_level_values("file").isin(judged)]
     if "child_id" in cells:
-        pseudonyms = pseudonymiser.column(cells["child_id"]) if pseudonymiser else None
-        cells = cells.assign(child_id=pseudonyms)
+        cells = cells.assign(child_id=_pseudonymised(cells["child_id"], pseudonymiser))
     judgement = validate_files(cells, contract, schema)
 
     scopes = pd.DataFrame([{"file": number, **ready[number].scope} for number in judged])
     ragged = batch.ragged[batch.ragged["file"].isin(judged)]
-    rejected = pd.concat([judgement.rejected, _ragged_rejections(ragged)], ignore_index=True)
-    rejected = rejected.assign(raw_record=_raw_records(cells, ragged, rejected)).merge(
-        scopes, on="file"
+    broken = batch.broken[batch.broken["file"].isin(judged)]
+    rejected = pd.concat(
+        [judgement.rejected, _ragged_rejections(ragged), _broken_rejections(broken)],
+        ignore_index=True,
     )
+    raw_records = _raw_records(cells, ragged, broken, rejected, contract.fields())
+    rejected = rejected.assign(raw_record=raw_records).merge(scopes, on="file")
     # reference tables have no submission columns (and districts has its own district_code)
     source = ["file_name"] if contract.kind == "reference" else list(_SUBMISSION_COLUMNS)
     records = judgement.records.reset_index().merge(scopes[["file", *source]], on="file")
@@ -256,22 +259,82 @@ def _ragged_rejections(ragged: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _raw_records(cells: pd.DataFrame, ragged: pd.DataFrame, rejected: pd.DataFrame) -> list[str]:
+def _pseudonymised(child_ids: pd.Series, pseudonymiser: Pseudonymiser | None) -> pd.Series:
+    """Child ids as pseudonyms; one that fails an id's shape check becomes a stand-in.
+
+    A 100-character or multi-line "child id" is a fault, not a child: its pseudonym
+    would pass as one. The stand-in (``#`` for each character, line breaks kept)
+    fails the same check with the same length, so the row is rejected for it, and
+    no character of it goes further.
+    """
+    fits = fits_shape(child_ids, "id")
+    pseudonyms = pseudonymiser.column(child_ids.where(fits)) if pseudonymiser else None
+    if pseudonyms is None or fits.all():
+        return pseudonyms
+    return pseudonyms.where(fits, same_shape(child_ids[~fits]).astype(object))
+
+
+def _broken_rejections(broken: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "file": broken["file"],
+            "line_number": broken["line_number"],
+            "column_name": broken["column_name"],
+            "reason": [
+                f"a quote {f'in {column} ' if isinstance(column, str) else ''}on this line is "
+                f"not closed, so the row runs on to line {last}: close or remove it (the lines "
+                "after this one are read as rows of their own)"
+                for column, last in zip(broken["column_name"], broken["last_line"], strict=True)
+            ],
+        }
+    )
+
+
+def _raw_records(
+    cells: pd.DataFrame,
+    ragged: pd.DataFrame,
+    broken: pd.DataFrame,
+    rejected: pd.DataFrame,
+    fields: dict[str, str],
+) -> list[str]:
     """Each rejected row's contract columns as landed, as JSON (child_id pseudonymised).
 
     Extra columns are left out: they are ignored anyway, and one such as a child's
-    name would otherwise reach the audit raw. A ragged row's fields cannot be matched
-    to the header, so a raw child id could sit under any name: only its shape is kept,
-    and its line tells where to look.
+    name would otherwise reach the audit raw. A cell that failed its type's shape
+    check (over-long, or a line break where none belongs) is withheld, its length
+    kept: it may hold the rows a runaway quote swallowed. A ragged row's fields
+    cannot be matched to the header, so a raw child id could sit under any name, and
+    a broken row (a quote not closed) holds the lines after it: only their shape is
+    kept, and the line tells where to look.
     """
     keys = pd.MultiIndex.from_frame(rejected[["file", "line_number"]])
-    rows = cells.reindex(keys).astype(object)
+    rows = cells.reindex(keys)
+    for column in rows.columns:
+        misshapen = ~fits_shape(rows[column], fields.get(column, "text"))
+        if misshapen.any():
+            withheld = "(withheld: " + text_of(rows[column]).str.len().astype("string")
+            rows[column] = text_of(rows[column]).mask(misshapen, withheld + " characters)")
+    rows = rows.astype(object)
     rows = rows.where(rows.notna(), None)
     ragged_keys = pd.MultiIndex.from_frame(ragged[["file", "line_number"]])
-    shapes = dict(zip(ragged_keys, ragged["field_count"], strict=True))
+    broken_keys = pd.MultiIndex.from_frame(broken[["file", "line_number"]])
+    shapes = {
+        key: {"field_count": int(count)}
+        for key, count in zip(ragged_keys, ragged["field_count"], strict=True)
+    }
+    shapes |= {
+        key: {"field_count": int(count), "line_count": int(last - first + 1)}
+        for key, count, first, last in zip(
+            broken_keys,
+            broken["field_count"],
+            broken["line_number"],
+            broken["last_line"],
+            strict=True,
+        )
+    }
     columns = list(rows.columns)
     return [
-        json.dumps({"field_count": int(shapes[key])})
+        json.dumps(shapes[key])
         if key in shapes
         else json.dumps(dict(zip(columns, values, strict=True)), ensure_ascii=False)
         for key, values in zip(keys, rows.itertuples(index=False, name=None), strict=True)

@@ -11,15 +11,22 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import numpy as np
 import pandas as pd
 from numpy import format_float_positional
 
-from contracts.fields import TEXT
+from contracts.fields import LONGEST_FIELD, TEXT
+
+# The csv module refuses a field over 131,072 characters by rejecting the whole file;
+# one such field is a row error (too long for its type), so the limit is raised to
+# more than any file the pipeline accepts.
+csv.field_size_limit(1 << 30)
 
 
 class FileRejected(Exception):
@@ -33,6 +40,7 @@ class Table:
     cells: pd.DataFrame  # Arrow strings, blank = NA; index: line number; columns: header names
     ragged: pd.DataFrame  # line_number, field_count, header_count
     rows_read: int
+    broken: pd.DataFrame  # line_number, last_line, field_count, column_name (see _csv_records)
 
 
 @dataclass(frozen=True)
@@ -43,9 +51,12 @@ class Cells:
     ragged: pd.DataFrame  # file, line_number, field_count, header_count
     rows_read: list[int]  # by file
     columns: list[set[str]]  # by file: the named columns its header has
+    broken: pd.DataFrame  # file, line_number, last_line, field_count, column_name
 
 
-_HEADER_SEPARATORS = re.compile(r"[ \-]")
+# any run of Unicode white space (a no-break space, a tab, a wrapped cell's line break)
+# is one separator; each hyphen is one, as each underscore is
+_HEADER_SEPARATORS = re.compile(r"\s+|-")
 
 
 def normalise_header(name: object) -> str:
@@ -53,8 +64,35 @@ def normalise_header(name: object) -> str:
     return _HEADER_SEPARATORS.sub("_", str(name if name is not None else "").strip().lower())
 
 
+_WIDE_BOMS = [  # UTF-32's little-endian BOM begins with UTF-16's: test it first
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+]
+
+
+def _refuse_wide_text(data: bytes) -> None:
+    """UTF-16 and UTF-32 ("Unicode text" in Excel) would read as Windows-1252 noise and
+    then lack every column: name the encoding instead, so the district can resave it."""
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            raise FileRejected(f"the file is {encoding} text; save it as CSV UTF-8")
+    if b"\x00" not in data:
+        return
+    sample = data[:4096]
+    # mostly-ASCII UTF-16 has a NUL in every other byte
+    if max(sample[0::2].count(0), sample[1::2].count(0)) * 4 >= len(sample):
+        raise FileRejected("the file is UTF-16 text; save it as CSV UTF-8")
+    raise FileRejected(
+        f"the file holds a NUL byte (at position {data.index(0)}), so it is not CSV text; "
+        "save it as CSV UTF-8"
+    )
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (a BOM is dropped) or, failing that, Windows-1252 as saved by Excel."""
+    _refuse_wide_text(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -76,6 +114,7 @@ class Parsed:
     lines: list[int]  # the line (sheet row) each body row starts on
     rows: list[list[str | None]]
     pad_short: bool  # a sheet row drops its trailing empty cells; a CSV row may not
+    broken: list[Broken] = field(default_factory=list)  # CSV records that cannot be trusted
 
 
 def parse(name: str, data: bytes) -> Parsed:
@@ -92,26 +131,104 @@ def read_table(name: str, data: bytes) -> Table:
     return tables([parse(name, data)])[0]
 
 
-def _csv_records(data: bytes) -> tuple[list[int], list[list[str]]]:
+@dataclass(frozen=True)
+class Broken:
+    """A CSV record whose quoting cannot be trusted: a row error at its first line.
+
+    Only its shape is kept (its text may hold the rows it swallowed): the lines it
+    ran over, its field count, and the field its runaway quote opened in.
+    """
+
+    line: int
+    last_line: int
+    field_count: int
+    field_index: int | None
+
+
+def _csv_records(data: bytes) -> tuple[list[int], list[list[str]], list[Broken]]:
     """Records of an RFC 4180 file with the physical line each one starts on.
 
     The stdlib reader tokenises in C; the loop only notes where each record starts
     (``line_num`` is the line a record ends on, so the next one starts after it).
     Empty and white-space-only lines are skipped; ``,,,`` is a row of blank cells.
+
+    A quote that is never closed (or closed in the wrong place) makes the reader
+    swallow the lines after it into one field. RFC 4180 allows a field to span
+    lines, so a record that does is judged (``_implausible``); one that cannot be
+    trusted is a broken row at its first line, and reading resumes on the next line,
+    so every line after it is still read as a row. Only such records are re-parsed.
     """
-    reader = csv.reader(io.StringIO(decode(data), newline=""), strict=False)
+    physical = io.StringIO(decode(data), newline="").readlines()
     lines: list[int] = []
     records: list[list[str]] = []
-    start = 1
+    broken: list[Broken] = []
+    width: int | None = None  # the header's field count, once it is read
+    # One iterator over the lines, never rewound: a resumed reader re-reads only the
+    # lines already taken from it (the broken record's), so a file of many stray
+    # quotes still costs about one pass, not one per quote.
+    rest = iter(physical)
+    source: Iterator[str] = rest
+    position = taken = 0  # lines before the reader's first; lines taken from ``rest``
+    while True:
+        reader = csv.reader(source, strict=False)
+        start, resume = position + 1, None
+        try:
+            for record in reader:
+                end = position + reader.line_num
+                if len(record) > 1 or (record and record[0].strip()):
+                    if end > start and _implausible(record, physical[start - 1 : end], width):
+                        if width is None:
+                            raise FileRejected(
+                                f"the header row cannot be read: a quote on line {start} is "
+                                f"not closed, so it runs on to line {end}"
+                            )
+                        broken.append(Broken(start, end, len(record), _opened_in(record)))
+                        resume = start  # the next line is read afresh
+                        break
+                    width = len(record) if width is None else width
+                    lines.append(start)
+                    records.append(record)
+                start = end + 1
+        except csv.Error as exc:
+            raise FileRejected(f"the CSV cannot be read at line {start}: {exc}") from None
+        if resume is None:
+            return lines, records, broken
+        taken = max(taken, position + reader.line_num)
+        source = itertools.chain(physical[resume:taken], rest)
+        position = resume
+
+
+def _implausible(record: list[str], span: list[str], width: int | None) -> bool:
+    """Whether a record spanning the physical lines ``span`` is a runaway quote.
+
+    Rows of real data do not hide in a field: it is implausible if its field count
+    is not the header's, if a field is longer than any field may be, if its text is
+    not strict RFC 4180 (a quote closed with more text after it, or never closed),
+    or if a line inside it would, read alone, be a row of the header's width (the
+    last line only counts if the field that spans lines is not the first, since a
+    first field's closing line legitimately carries the whole rest of the row).
+    """
+    if width is not None and len(record) != width:
+        return True
+    if max(map(len, record)) > LONGEST_FIELD:
+        return True
     try:
-        for record in reader:
-            if len(record) > 1 or (record and record[0].strip()):
-                lines.append(start)
-                records.append(record)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise FileRejected(f"the CSV cannot be read at line {start}: {exc}") from None
-    return lines, records
+        for _ in csv.reader(span, strict=True):
+            pass
+    except csv.Error:
+        return True
+    if width is None:
+        return False
+    inside = span[1:-1] if _opened_in(record) == 0 else span[1:]
+    return any(len(next(csv.reader([line]), [])) == width for line in inside)
+
+
+def _opened_in(record: list[str]) -> int | None:
+    """The first field that holds a line break: where a runaway quote opened."""
+    for index, value in enumerate(record):
+        if "\n" in value or "\r" in value:
+            return index
+    return None
 
 
 def _xlsx_records(data: bytes) -> tuple[list[int], list[list[str | None]]]:
@@ -161,7 +278,13 @@ def _xlsx_cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _parsed(lines: list[int], records: list[list[str | None]], *, pad_short: bool) -> Parsed:
+def _parsed(
+    lines: list[int],
+    records: list[list[str | None]],
+    broken: list[Broken] | None = None,
+    *,
+    pad_short: bool,
+) -> Parsed:
     if not records:
         raise FileRejected("the file has no header row")
     header = [normalise_header(name) for name in records[0]]
@@ -172,7 +295,7 @@ def _parsed(lines: list[int], records: list[list[str | None]], *, pad_short: boo
             f"the header names column {', '.join(duplicates)} more than once (after "
             "ignoring case, spaces, hyphens and underscores)"
         )
-    return Parsed(header, lines[1:], records[1:], pad_short)
+    return Parsed(header, lines[1:], records[1:], pad_short, broken or [])
 
 
 def cells_of(parsed_files: list[Parsed], columns: list[str] | None = None) -> Cells:
@@ -184,7 +307,7 @@ def cells_of(parsed_files: list[Parsed], columns: list[str] | None = None) -> Ce
     exactly the header's number of fields; a sheet row may be shorter, never longer.
     ``columns`` keeps only those (the contract's), else every named column.
     """
-    frames, ragged, rows_read, named = [], [], [], []
+    frames, ragged, rows_read, named, broken = [], [], [], [], []
     for number, parsed in enumerate(parsed_files):
         width = len(parsed.header)
         counts = np.fromiter(
@@ -207,7 +330,24 @@ def cells_of(parsed_files: list[Parsed], columns: list[str] | None = None) -> Ce
                 }
             )
         )
-        rows_read.append(len(parsed.rows))
+        broken.append(
+            pd.DataFrame(
+                {
+                    "file": number,
+                    "line_number": [item.line for item in parsed.broken],
+                    "last_line": [item.last_line for item in parsed.broken],
+                    "field_count": [item.field_count for item in parsed.broken],
+                    "column_name": [
+                        parsed.header[item.field_index] or None
+                        if item.field_index is not None and item.field_index < width
+                        else None
+                        for item in parsed.broken
+                    ],
+                },
+                columns=["file", "line_number", "last_line", "field_count", "column_name"],
+            ).astype({"line_number": "int64", "last_line": "int64", "field_count": "int64"})
+        )
+        rows_read.append(len(parsed.rows) + len(parsed.broken))
         named.append({name for name in parsed.header if name})
     # files without rows add nothing but a deprecation warning to the concatenation
     kept = [number for number, frame in enumerate(frames) if len(frame)] or [0]
@@ -221,6 +361,7 @@ def cells_of(parsed_files: list[Parsed], columns: list[str] | None = None) -> Ce
         ragged=pd.concat(ragged, ignore_index=True),
         rows_read=rows_read,
         columns=named,
+        broken=pd.concat(broken, ignore_index=True).astype({"file": "int64"}),
     )
 
 
@@ -234,6 +375,9 @@ def tables(parsed_files: list[Parsed]) -> list[Table]:
             )[[name for name in parsed.header if name]],
             ragged=batch.ragged[batch.ragged["file"] == number].drop(columns="file"),
             rows_read=batch.rows_read[number],
+            broken=batch.broken[batch.broken["file"] == number]
+            .drop(columns="file")
+            .reset_index(drop=True),
         )
         for number, parsed in enumerate(parsed_files)
     ]

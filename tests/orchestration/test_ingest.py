@@ -119,8 +119,12 @@ def test_raw_record_holds_the_row_as_landed_with_the_child_id_pseudonymised(tmp_
         (b"referral_id,child_id\nR1,\x81\n", "the file is neither UTF-8 nor Windows-1252 text"),
         (b"referral_id,child_id,Child ID\nR1,C1,C1\n", "the header names column child_id more"),
         (b"referral_id,referral_date\nR1,2011-04-05\n", "required column(s) missing: child_id"),
+        (
+            "referral_id,child_id\nR1,C1\n".encode("utf-16"),
+            "the file is UTF-16 text; save it as CSV UTF-8",
+        ),
     ],
-    ids=["zero bytes", "undecodable", "duplicate header", "missing column"],
+    ids=["zero bytes", "undecodable", "duplicate header", "missing column", "UTF-16"],
 )
 def test_a_file_rejected_whole_has_one_reason_and_no_rejected_rows(tmp_path, content, error):
     path = tmp_path / "referrals.csv"
@@ -154,6 +158,104 @@ def test_every_row_read_is_loaded_or_rejected(tmp_path):
     submission = load_one(path).submission
     counts = [submission[key] for key in ("rows_read", "rows_loaded", "rows_rejected")]
     assert counts == [6, 2, 4]
+
+
+def test_an_unclosed_quote_loses_no_row_and_leaks_no_cell_text(tmp_path):
+    # line 3's quote is never closed: it is one row error, and lines 4 and 5 still load
+    path = tmp_path / "referrals.csv"
+    path.write_text(
+        REFERRALS_HEADER
+        + "R1,CHILD-A1,2011-04-05\n"
+        + 'R2,"CHILD-A2,2011-04-05\n'
+        + "R3,CHILD-A3,2011-04-05\n"
+        + "R4,CHILD-A4,2011-04-05\n"
+    )
+    outcome = load_one(path)
+    counts = [outcome.submission[key] for key in ("rows_read", "rows_loaded", "rows_rejected")]
+    assert counts == [4, 3, 1]
+    assert outcome.records["line_number"].tolist() == [2, 4, 5]
+    rejected = outcome.rejected[["line_number", "column_name", "reason", "raw_record"]]
+    assert rejected.to_dict(orient="records") == [
+        {
+            "line_number": 3,
+            "column_name": "child_id",
+            "reason": "a quote in child_id on this line is not closed, so the row runs on to "
+            "line 5: close or remove it (the lines after this one are read as rows of their own)",
+            "raw_record": json.dumps({"field_count": 2, "line_count": 3}),
+        }
+    ]
+    assert "CHILD-A" not in outcome.rejected.to_string()
+    assert "CHILD-A" not in str(outcome.submission)
+
+
+def test_a_cell_that_fails_its_shape_check_is_withheld_from_raw_record(tmp_path):
+    path = tmp_path / "referrals.csv"
+    path.write_text(REFERRALS_HEADER + f"R1,CHILD-77,{'9' * 412}\n" + 'R2,CHILD-78,"1/4\n2011"\n')
+    outcome = load_one(path)
+    rejected = outcome.rejected[["line_number", "reason"]]
+    assert rejected.to_dict(orient="records") == [
+        {"line_number": 2, "reason": "referral_date is 412 characters long (at most 32 allowed)"},
+        {
+            "line_number": 3,
+            "reason": "referral_date holds a line break (check the quotes on this line)",
+        },
+    ]
+    assert [json.loads(record) for record in outcome.rejected["raw_record"]] == [
+        {
+            "referral_id": "R1",
+            "child_id": pseudonym("CHILD-77"),
+            "referral_date": "(withheld: 412 characters)",
+        },
+        {
+            "referral_id": "R2",
+            "child_id": pseudonym("CHILD-78"),
+            "referral_date": "(withheld: 8 characters)",
+        },
+    ]
+
+
+def test_an_over_long_child_id_is_rejected_for_its_length_not_pseudonymised(tmp_path):
+    child_id = "CHILD-" + "9" * 94
+    path = tmp_path / "referrals.csv"
+    path.write_text(REFERRALS_HEADER + f"R1,{child_id},2011-04-05\n")
+    outcome = load_one(path)
+    assert outcome.rejected["reason"].tolist() == [
+        "child_id is 100 characters long (at most 64 allowed)"
+    ]
+    assert json.loads(outcome.rejected["raw_record"].iloc[0])["child_id"] == (
+        "(withheld: 100 characters)"
+    )
+    assert "999" not in outcome.rejected.to_string()
+
+
+def test_a_child_id_with_a_unicode_line_separator_is_rejected_not_pseudonymised(tmp_path):
+    path = tmp_path / "referrals.csv"
+    path.write_text(REFERRALS_HEADER + "R1,CHILD-5\u2028X,2011-04-05\n", encoding="utf-8")
+    outcome = load_one(path)
+    assert outcome.records.empty
+    assert outcome.rejected["reason"].tolist() == [
+        "child_id holds a line break (check the quotes on this line)"
+    ]
+    assert json.loads(outcome.rejected["raw_record"].iloc[0])["child_id"] == (
+        "(withheld: 9 characters)"
+    )
+
+
+def test_a_field_over_the_csv_modules_limit_is_a_row_error_not_a_file_rejection(tmp_path):
+    path = tmp_path / "referrals.csv"
+    path.write_text(
+        "referral_id,child_id,referral_date,referral_source\n"
+        + f"R1,C1,2011-04-05,{'x' * 200_000}\nR2,C2,2011-04-05,Police\n"
+    )
+    outcome = load_one(path)
+    counts = [outcome.submission[key] for key in ("rows_read", "rows_loaded", "rows_rejected")]
+    assert (outcome.submission["status"], counts) == ("loaded", [2, 1, 1])
+    assert outcome.rejected["reason"].tolist() == [
+        "referral_source is 200000 characters long (at most 1000 allowed)"
+    ]
+    assert json.loads(outcome.rejected["raw_record"].iloc[0])["referral_source"] == (
+        "(withheld: 200000 characters)"
+    )
 
 
 # --- partitions in the working database ------------------------------------------------

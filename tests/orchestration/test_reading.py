@@ -322,3 +322,140 @@ def test_an_xlsx_name_matches_case_insensitively():
     assert cells(read_table("REFERRALS.XLSX", workbook(("a", "b"), ("1", "2")))) == {
         2: {"a": "1", "b": "2"}
     }
+
+
+# --- hostile input: quotes that never close, huge fields, UTF-16, odd white space ------
+
+UNCLOSED = (
+    "referral_id,child_id,referral_date\n"
+    "R1,C1,2011-04-01\n"
+    'R2,"C2,2011-04-02\n'  # line 3: the quote is never closed
+    "R3,C3,2011-04-03\n"
+    "R4,C4,2011-04-04\n"
+)
+
+
+def test_an_unclosed_quote_is_a_row_error_and_the_lines_after_it_are_read_as_rows():
+    table = read_table("referrals.csv", UNCLOSED.encode())
+    assert list(table.cells.index) == [2, 4, 5]
+    assert cells(table)[4] == {"referral_id": "R3", "child_id": "C3", "referral_date": "2011-04-03"}
+    assert table.broken.to_dict(orient="records") == [
+        {"line_number": 3, "last_line": 5, "field_count": 2, "column_name": "child_id"}
+    ]
+    assert table.rows_read == 4  # every data line of the file
+
+
+def test_a_stray_quote_closed_by_a_later_rows_quote_loses_no_row():
+    # line 3's quote runs on until line 5's opening quote closes it
+    text = (
+        "referral_id,child_id,referral_date\n"
+        'R1,"C1,2011-04-01\n'
+        "R2,C2,2011-04-02\n"
+        'R3,"C3",2011-04-03\n'
+    )
+    table = read_table("referrals.csv", text.encode())
+    assert cells(table) == {
+        3: {"referral_id": "R2", "child_id": "C2", "referral_date": "2011-04-02"},
+        4: {"referral_id": "R3", "child_id": "C3", "referral_date": "2011-04-03"},
+    }
+    assert table.broken["line_number"].tolist() == [2]
+    assert table.rows_read == 3
+
+
+def test_an_unclosed_quote_swallowing_rows_of_the_right_width_is_still_broken():
+    # the swallowed field gives the record the header's width, yet rows sit inside it
+    text = 'a,b,c\n1,"x\n2,y,z\n3,y,z\n4,y",z\n5,y,z\n'
+    table = read_table("x.csv", text.encode())
+    assert list(table.cells.index) == [3, 4, 5, 6]
+    assert table.broken["line_number"].tolist() == [2]
+    assert table.rows_read == 5
+
+
+def test_stray_quotes_on_consecutive_lines_are_each_a_row_error():
+    # line 2's quote is closed by line 3's; line 3's, read afresh, by line 4's stray one
+    text = 'a,b,c\n1,"x,y\n2,"y,z\n3,y",z\n4,y,z\n'
+    table = read_table("x.csv", text.encode())
+    assert table.broken[["line_number", "last_line"]].to_dict(orient="records") == [
+        {"line_number": 2, "last_line": 3},
+        {"line_number": 3, "last_line": 4},
+    ]
+    assert cells(table) == {
+        4: {"a": "3", "b": 'y"', "c": "z"},
+        5: {"a": "4", "b": "y", "c": "z"},
+    }
+    assert table.rows_read == 4
+
+
+def test_a_quoted_field_spanning_lines_within_a_row_is_not_broken():
+    text = 'a,b,c\r\nR1,"first, line\r\nsecond",x\r\nR2,y,z\r\n'
+    table = read_table("x.csv", text.encode())
+    assert cells(table)[2] == {"a": "R1", "b": "first, line\r\nsecond", "c": "x"}
+    assert table.broken.empty
+    assert table.rows_read == 2
+
+
+def test_a_multi_line_field_longer_than_any_field_can_be_is_broken():
+    text = 'a,b\n1,"' + "x" * 1200 + '\nend"\n2,y\n'
+    table = read_table("x.csv", text.encode())
+    assert table.broken.to_dict(orient="records") == [
+        {"line_number": 2, "last_line": 3, "field_count": 2, "column_name": "b"}
+    ]
+    assert list(table.cells.index) == [4]
+    # line 3, 'end"' on its own, is a row of 1 field
+    assert table.ragged.to_dict(orient="records") == [
+        {"line_number": 3, "field_count": 1, "header_count": 2}
+    ]
+    assert table.rows_read == 3
+
+
+def test_a_header_with_a_quote_never_closed_rejects_the_file_naming_the_line():
+    with pytest.raises(
+        FileRejected, match="the header row cannot be read: a quote on line 1 is not closed"
+    ):
+        read_table("referrals.csv", b'"referral_id,child_id\nR1,C1\nR2,C2\n')
+
+
+def test_a_field_longer_than_the_csv_modules_limit_is_read_as_a_cell():
+    huge = "x" * 200_000
+    table = read_table("x.csv", f"a,b\n1,{huge}\n2,y\n".encode())
+    assert cells(table)[2]["b"] == huge
+    assert table.rows_read == 2
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "referral_id,child_id\nR1,C1\n".encode("utf-16"),  # with its BOM
+        "referral_id,child_id\nR1,C1\n".encode("utf-16-le"),
+        "referral_id,child_id\nR1,C1\n".encode("utf-16-be"),
+    ],
+    ids=["BOM", "LE no BOM", "BE no BOM"],
+)
+def test_a_utf16_file_is_rejected_whole_naming_its_encoding(data):
+    with pytest.raises(FileRejected, match="the file is UTF-16 text; save it as CSV UTF-8"):
+        read_table("referrals.csv", data)
+
+
+def test_a_utf32_file_is_rejected_whole_naming_its_encoding():
+    with pytest.raises(FileRejected, match="the file is UTF-32 text; save it as CSV UTF-8"):
+        read_table("referrals.csv", "referral_id,child_id\nR1,C1\n".encode("utf-32"))
+
+
+def test_a_text_file_with_nul_bytes_is_rejected_whole():
+    with pytest.raises(FileRejected, match="NUL"):
+        read_table("referrals.csv", b"referral_id,child_id\nR1,C\x001\n")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Referral\u00a0ID,Child\u00a0ID,Referral\u00a0Date",
+        "referral\tid,child\u2003id,\u00a0referral\u202fdate\u00a0",
+        '"Referral\nID","Child\r\nID",Referral Date',  # wrapped header cells saved by Excel
+    ],
+    ids=["non-breaking spaces", "tabs and other spaces", "line breaks"],
+)
+def test_headers_treat_every_unicode_white_space_alike(header):
+    validated = judge(read_table("referrals.csv", f"{header}\nR1,C1,2011-04-05\n".encode()))
+    assert validated.rejected.empty
+    assert list(validated.records.index) == [2 + header.count("\n")]
