@@ -248,11 +248,18 @@ def _partition_metadata(
     sums = _with_figures(files).groupby(["partition", "extract"])[FIGURES].sum()
     figures = dict(zip(sums.index, sums.to_dict("records"), strict=True))
     hashes: dict[tuple[str, str], dict[str, str]] = {}
-    for partition, extract, path, sha256 in zip(
-        files["partition"], files["extract"], files["path"], files["sha256"], strict=True
+    rows: dict[str, list[str]] = {}
+    for partition, extract, path, sha256, row in zip(
+        files["partition"],
+        files["extract"],
+        files["path"],
+        files["sha256"],
+        _table_rows(files),
+        strict=True,
     ):
         hashes.setdefault((partition, extract), {})[path] = sha256
-    by_partition = dict(tuple(files.drop(columns="partition").groupby(files["partition"])))
+        rows.setdefault(partition, []).append(row)
+    ignored = files[files["status"] == "ignored"].groupby("partition").size()
     none = dict.fromkeys(FIGURES, 0)
     metadata = {}
     for pair, partition in keys.items():
@@ -261,14 +268,13 @@ def _partition_metadata(
                 **{k: int(v) for k, v in figures.get((partition, name), none).items()},
                 "sha256": MetadataValue.json(hashes.get((partition, name), {})),
             }
-        mine = by_partition.get(partition, files.iloc[0:0])
         metadata[(DISTRICT_FOLDERS, partition)] = {
             "folder_present": pair in landing.district_folders
         }
         metadata[(SUBMISSIONS, partition)] = {
-            "files_seen": len(mine),
-            "files_ignored": int((mine["status"] == "ignored").sum()),
-            "files": MetadataValue.md(_files_table(mine)),
+            "files_seen": len(rows.get(partition, [])),
+            "files_ignored": int(ignored.get(partition, 0)),
+            "files": MetadataValue.md(_files_table(rows.get(partition, []))),
         }
     return metadata
 
@@ -325,17 +331,27 @@ def _check(
     )
 
 
-def _files_table(files: pd.DataFrame, limit: int = MAX_FILES_LISTED) -> str:
-    """A markdown table of the files a run saw: path, status, counts and hash."""
-    if files.empty:
+TABLE_COLUMNS = ["path", "status", "rows_read", "rows_loaded", "rows_rejected", "sha256", "error"]
+
+
+def _table_rows(files: pd.DataFrame) -> pd.Series:
+    """Each audit row as a markdown table row, built column by column, not row by row."""
+    cells = files[TABLE_COLUMNS].assign(
+        sha256=files["sha256"].str[:12],
+        **{count: files[count].astype("Int64") for count in TABLE_COLUMNS[2:5]},
+    )
+    row = pd.Series("|", index=files.index, dtype="string")
+    for column in TABLE_COLUMNS:
+        row = row + " " + cells[column].astype("string").fillna("") + " |"
+    return row
+
+
+def _files_table(rows: list[str], limit: int = MAX_FILES_LISTED) -> str:
+    """A markdown table of the files a partition's run saw: path, status, counts and hash."""
+    if not rows:
         return "No files."
-    shown = files.head(limit).assign(sha256=files["sha256"].str[:12])
-    columns = ["path", "status", "rows_read", "rows_loaded", "rows_rejected", "sha256", "error"]
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += [
-        "| " + " | ".join("" if pd.isna(row[c]) else str(row[c]) for c in columns) + " |"
-        for _, row in shown.iterrows()
-    ]
-    if len(files) > limit:
-        lines.append(f"\n… and {len(files) - limit} more (see audit.submissions)")
+    lines = ["| " + " | ".join(TABLE_COLUMNS) + " |", "|" + "---|" * len(TABLE_COLUMNS)]
+    lines += rows[:limit]
+    if len(rows) > limit:
+        lines.append(f"\n… and {len(rows) - limit} more (see audit.submissions)")
     return "\n".join(lines)

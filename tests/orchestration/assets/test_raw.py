@@ -19,6 +19,7 @@ FILES = {
     "reference/districts.csv": DISTRICTS_CSV,
     # NOR 2011-04: 2 rows load, 1 is rejected (a bad date)
     "2011-04/NOR/referrals.csv": HEADER + "R1,C1,2011-04-05\nR2,C2,2011-04-31\nR3,C3,2011-04-06\n",
+    "2011-04/NOR/referrals (1).csv": HEADER,  # a browser's copy: seen and ignored
     # SOU 2011-04: 1 row loads, and a workforce file rejected whole (columns missing)
     "2011-04/SOU/referrals.csv": HEADER + "R4,C4,2011-04-07\n",
     "2011-04/SOU/workforce.csv": "worker_id\nW1\n",
@@ -136,4 +137,12 @@ def test_each_partition_says_whether_its_folder_landed_and_what_it_saw(materiali
         for (asset, partition), metadata in materialisations.items()
         if asset == "audit/submissions"
     }
-    assert seen == {"NOR|2011-04": 1, "SOU|2011-04": 2, "NOR|2011-05": 2, "SOU|2011-05": 0}
+    assert seen == {"NOR|2011-04": 2, "SOU|2011-04": 2, "NOR|2011-05": 2, "SOU|2011-05": 0}
+    nor = materialisations[("audit/submissions", "NOR|2011-04")]
+    assert nor["files_ignored"] == 1
+    table = nor["files"].splitlines()
+    assert table[2:] == [
+        "| 2011-04/NOR/referrals (1).csv | ignored |  |  |  |  | not an extract file name |",
+        f"| 2011-04/NOR/referrals.csv | loaded | 3 | 2 | 1 | "
+        f"{sha(FILES['2011-04/NOR/referrals.csv'])[:12]} |  |",
+    ]
