@@ -1,7 +1,10 @@
 """The landing sensor: a run for exactly each district-month whose files changed.
 
 It compares the landing's content digests (sensing.landing_state) with those it
-saw last, kept in its cursor, which Dagster stores so it survives restarts. A new or
+saw last. Those are kept in a small file beside the working database (a digest per
+district-month is megabytes at England scale, too much for a cursor Dagster stores
+and shows on every tick); the cursor, which survives restarts, holds only the
+digest that names that file. A new or
 changed district-month requests one `district_month_update` run for that partition
 (and what depends on it); changed reference files request a `reference_update` run;
 an unchanged file, a touched file or junk requests nothing. New months and
@@ -15,6 +18,8 @@ replaces a run per partition: dbt costs seconds per run, ingestion milliseconds.
 import hashlib
 import json
 import os
+import re
+from pathlib import Path
 
 from dagster import (
     DefaultSensorStatus,
@@ -46,7 +51,8 @@ def landing_sensor(context: SensorEvaluationContext, scorecard: ScorecardResourc
     settings = scorecard.settings()
     if not settings.landing_dir.is_dir():
         return SkipReason(f"No landing folder at {settings.landing_dir}")
-    seen = json.loads(context.cursor) if context.cursor else {}
+    folder = _state_folder(settings.work_db)
+    seen = _seen(context, folder)
     state = landing_state(settings.landing_dir)
     partitions = {
         f"{month}|{district}": digest for (month, district), digest in state.partitions.items()
@@ -78,7 +84,7 @@ def landing_sensor(context: SensorEvaluationContext, scorecard: ScorecardResourc
                 0,
                 RunRequest(job_name=reference_update.name, run_key=f"reference:{state.reference}"),
             )
-    cursor = json.dumps({"reference": state.reference, "partitions": partitions}, sort_keys=True)
+    cursor = _keep({"reference": state.reference, "partitions": partitions}, folder, context.cursor)
     if not requests and not new_months and not new_districts:
         return SensorResult(skip_reason="No new or changed files", cursor=cursor)
     return SensorResult(
@@ -89,6 +95,45 @@ def landing_sensor(context: SensorEvaluationContext, scorecard: ScorecardResourc
         ],
         cursor=cursor,
     )
+
+
+def _state_folder(work_db: Path) -> Path:
+    """Beside the working database, whose loads the digests stand for."""
+    return work_db.with_name(f"{work_db.name}.landing-state")
+
+
+def _seen(context: SensorEvaluationContext, folder: Path) -> dict:
+    """What the last stored tick saw: nothing at first, or if its file has gone."""
+    cursor = context.cursor
+    if not cursor:
+        return {}
+    if cursor.startswith("{"):  # a cursor from before the state file held it all
+        return json.loads(cursor)
+    path = folder / f"{cursor}.json"
+    if not re.fullmatch(r"[0-9a-f]{64}", cursor) or not path.is_file():
+        context.log.warning(f"No landing state {cursor!r} in {folder}: looking afresh")
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _keep(seen: dict, folder: Path, cursor: str | None) -> str:
+    """Write what this tick saw under its own digest, which becomes the cursor.
+
+    The file the stored cursor names is kept too: if Dagster does not store this
+    tick's cursor, the next tick starts from it again and requests the same runs.
+    """
+    text = json.dumps(seen, sort_keys=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{digest}.json"
+    if not path.is_file():
+        partial = path.with_suffix(".partial")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    for other in folder.glob("*.json"):
+        if other.stem not in (digest, cursor):
+            other.unlink(missing_ok=True)
+    return digest
 
 
 def _one_run_for(changed: list[tuple[str, str]], months: list[str], districts: list[str]):

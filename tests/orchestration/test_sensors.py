@@ -9,6 +9,7 @@ from dagster import DagsterInstance, SensorResult, build_sensor_context
 
 from orchestration.partitions import DISTRICTS, MONTHS
 from orchestration.resources import ScorecardResource
+from orchestration.sensing import landing_state
 from orchestration.sensors import landing_sensor
 from tests.conftest import DISTRICTS_CSV, land
 
@@ -26,7 +27,11 @@ def evaluate(instance: DagsterInstance, landing: Path, cursor: str | None) -> Se
     context = build_sensor_context(
         instance=instance,
         cursor=cursor,
-        resources={"scorecard": ScorecardResource(landing_dir=str(landing))},
+        resources={
+            "scorecard": ScorecardResource(
+                landing_dir=str(landing), warehouse=str(landing.parent / "scorecard.duckdb")
+            )
+        },
     )
     result = landing_sensor(context)
     for request in result.dynamic_partitions_requests or []:
@@ -133,11 +138,71 @@ def test_junk_is_ignored(instance, landing):
     assert not result.run_requests
 
 
-def test_the_cursor_carries_what_was_seen(instance, landing):
-    """The cursor is Dagster's to keep across restarts: it must say what was seen."""
+def test_the_cursor_stays_small_however_many_district_months_landed(instance, landing):
+    """Dagster shows and stores the cursor on every tick: the digests live beside the
+    working database, the cursor only names them."""
+    months = [f"{year}-{month:02d}" for year in (2011, 2012) for month in range(1, 13)]
+    land(
+        landing,
+        {
+            "reference/districts.csv": DISTRICTS_CSV,
+            **{
+                f"{month}/{district}/referrals.csv": REFERRALS
+                for month in months
+                for district in ("NOR", "SOU")
+            },
+        },
+    )
+    first = evaluate(instance, landing, None)
+    assert len(first.run_requests) == 1  # 48 district-months: one range run
+    assert len(first.cursor) < 200
+    land(landing, {"2012-12/SOU/referrals.csv": REFERRALS + "R2,C2,2012-12-06\n"})
+    second = evaluate(instance, landing, first.cursor)
+    assert partition_requests(second) == ["SOU|2012-12"]
+    assert len(second.cursor) < 200
+    assert not evaluate(instance, landing, second.cursor).run_requests
+
+
+def test_a_tick_whose_cursor_was_not_kept_is_looked_at_again(instance, landing):
+    """If Dagster fails to store a tick's cursor, the next tick starts from the last
+    stored one and requests the same runs (same run keys), not nothing."""
     land(
         landing, {"reference/districts.csv": DISTRICTS_CSV, "2011-04/NOR/referrals.csv": REFERRALS}
     )
-    cursor = json.loads(evaluate(instance, landing, None).cursor)
-    assert set(cursor) == {"reference", "partitions"}
-    assert list(cursor["partitions"]) == ["2011-04|NOR"]
+    first = evaluate(instance, landing, None)
+    land(landing, {"2011-04/NOR/referrals.csv": REFERRALS + "R2,C2,2011-04-06\n"})
+    lost = evaluate(instance, landing, first.cursor)
+    again = evaluate(instance, landing, first.cursor)
+    assert partition_requests(again) == ["NOR|2011-04"]
+    assert [r.run_key for r in again.run_requests] == [r.run_key for r in lost.run_requests]
+    assert not evaluate(instance, landing, again.cursor).run_requests
+
+
+def test_a_cursor_from_before_the_state_file_is_still_understood(instance, landing):
+    """An older deployment kept every digest in the cursor: upgrading requests nothing new."""
+    land(
+        landing, {"reference/districts.csv": DISTRICTS_CSV, "2011-04/NOR/referrals.csv": REFERRALS}
+    )
+    state = landing_state(landing)
+    old = json.dumps(
+        {
+            "reference": state.reference,
+            "partitions": {f"{m}|{d}": digest for (m, d), digest in state.partitions.items()},
+        }
+    )
+    evaluate(instance, landing, None)  # the partitions are known
+    result = evaluate(instance, landing, old)
+    assert not result.run_requests
+    assert len(result.cursor) < 200
+
+
+def test_a_cursor_whose_state_has_gone_looks_afresh(instance, landing):
+    """The state file deleted (a new working database): everything is requested again."""
+    land(
+        landing, {"reference/districts.csv": DISTRICTS_CSV, "2011-04/NOR/referrals.csv": REFERRALS}
+    )
+    first = evaluate(instance, landing, None)
+    for path in landing.parent.glob(".scorecard.duckdb.work.duckdb.landing-state/*"):
+        path.unlink()
+    result = evaluate(instance, landing, first.cursor)
+    assert job_names(result) == ["district_month_update", "reference_update"]
