@@ -37,7 +37,7 @@ def build_day(month_end: date, working_day: int = WORKING_DAY) -> date:
     cron_schedule=f"{MINUTE} {HOUR} * * *",
     execution_timezone="Europe/London",
     job=scorecard_build,
-    default_status=DefaultScheduleStatus.RUNNING,
+    default_status=DefaultScheduleStatus.STOPPED,  # switched on deliberately: README
     description=(
         f"The monthly scorecard build at {HOUR:02d}:{MINUTE:02d} Europe/London on working day "
         f"{WORKING_DAY} after month end (SCORECARD_SCHEDULE_WORKING_DAY, SCORECARD_SCHEDULE_TIME)."

@@ -44,7 +44,7 @@ ONE_RUN_EACH_UP_TO = 12
     name="landing_sensor",
     jobs=[district_month_update, reference_update, scorecard_build],
     minimum_interval_seconds=int(os.getenv("SCORECARD_SENSOR_INTERVAL_SECONDS", "60")),
-    default_status=DefaultSensorStatus.RUNNING,
+    default_status=DefaultSensorStatus.STOPPED,  # switched on deliberately: README
     description="Requests a run for each new or changed district-month (by content hash).",
 )
 def landing_sensor(context: SensorEvaluationContext, scorecard: ScorecardResource):

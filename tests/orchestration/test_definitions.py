@@ -39,11 +39,20 @@ def describe() -> dict:
             if not job.name.startswith("__")
         },
         "schedules": {
-            schedule.name: [schedule.cron_schedule, schedule.execution_timezone, schedule.job_name]
+            schedule.name: [
+                schedule.cron_schedule,
+                schedule.execution_timezone,
+                schedule.job_name,
+                schedule.default_status.value,
+            ]
             for schedule in defs.schedules
         },
         "sensors": {
-            sensor.name: sorted(job.name for job in sensor.jobs) for sensor in defs.sensors
+            sensor.name: {
+                "jobs": sorted(job.name for job in sensor.jobs),
+                "default_status": sensor.default_status.value,
+            }
+            for sensor in defs.sensors
         },
         "resources": sorted(defs.resources),
     }
@@ -67,3 +76,14 @@ def test_every_raw_table_and_mart_has_its_checks():
         assert f"raw/{extract}:contract" in checks
     assert "marts/scorecard_monthly:great_expectations (blocking)" in checks
     assert any(check.startswith("marts/scorecard_monthly:unique_combination") for check in checks)
+
+
+def test_nothing_runs_by_itself_until_an_operator_switches_it_on():
+    """A first `dagster dev` must not start a build of all history: the sensor and the
+    schedule start stopped and are switched on deliberately (README, "The Dagster UI")."""
+    described = describe()
+    statuses = {
+        **{name: sensor["default_status"] for name, sensor in described["sensors"].items()},
+        **{name: schedule[3] for name, schedule in described["schedules"].items()},
+    }
+    assert statuses == {"landing_sensor": "STOPPED", "monthly_scorecard": "STOPPED"}
