@@ -1,10 +1,11 @@
 """The real Dagster webserver (with its daemon, as `dagster dev` runs them) on 127.0.0.1:
 launch a materialisation through the GraphQL API, wait for it, read the checks back;
-then drop a file into the landing and see the sensor launch exactly one run for it."""
+then switch the sensor on, drop a file into the landing and see it launch exactly one
+run for it. Stopping `dagster dev` leaves none of its processes behind."""
 
+import contextlib
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -30,7 +31,7 @@ mutation Launch($params: ExecutionParams!) {
   }
 }
 """
-STATUS = "query Status($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
+STATUS = "query Status($id: ID!) { runOrError(runId: $id) { ... on Run { status endTime } } }"
 FAILURES = """
 query Failures($id: ID!) {
   logsForRun(runId: $id) {
@@ -44,6 +45,29 @@ SENSOR_RUNS = """
 {
   runsOrError(filter: {tags: [{key: "dagster/sensor_name", value: "landing_sensor"}]}) {
     ... on Runs { results { runId jobName status tags { key value } } }
+  }
+}
+"""
+SENSOR = {
+    "repositoryLocationName": "scorecard",
+    "repositoryName": "__repository__",
+    "sensorName": "landing_sensor",
+}
+START_SENSOR = """
+mutation Start($sensor: SensorSelector!) {
+  startSensor(sensorSelector: $sensor) {
+    __typename
+    ... on Sensor { sensorState { status } }
+    ... on PythonError { message }
+  }
+}
+"""
+TICKS = """
+query Ticks($sensor: SensorSelector!, $after: Float) {
+  sensorOrError(sensorSelector: $sensor) {
+    ... on Sensor {
+      sensorState { ticks(afterTimestamp: $after, statuses: [SKIPPED, SUCCESS]) { cursor } }
+    }
   }
 }
 """
@@ -83,8 +107,66 @@ def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 180) ->
             graphql(port, "{ version }", {})
             return
         except OSError:
-            time.sleep(1)
+            time.sleep(0.25)
     pytest.fail("the webserver did not come up")
+
+
+def _stat(pid: int) -> list[str] | None:
+    """/proc/<pid>/stat after the command name: state, ppid, pgrp, session, ...; None if gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return None if fields[0] == "Z" else fields
+
+
+def processes_of(root: int) -> dict[int, int]:
+    """{pid: start time} of every live process `root` started: those in its session
+    (orphaned or not) and its descendants, should one have left the session."""
+    stats = {int(e.name): _stat(int(e.name)) for e in Path("/proc").iterdir() if e.name.isdigit()}
+    stats = {pid: fields for pid, fields in stats.items() if fields}
+    family = {pid for pid, fields in stats.items() if int(fields[3]) == root}
+    while True:
+        children = {pid for pid, fields in stats.items() if int(fields[1]) in family | {root}}
+        if children <= family:
+            return {pid: int(stats[pid][19]) for pid in family}
+        family |= children
+
+
+def still_running(processes: dict[int, int]) -> dict[int, int]:
+    """Those of ``processes`` still alive (the same process: a reused pid starts later)."""
+    return {
+        pid: started
+        for pid, started in processes.items()
+        if (fields := _stat(pid)) and int(fields[19]) == started
+    }
+
+
+def stop(process: subprocess.Popen, grace: float = 5) -> dict[int, int]:
+    """Stop `dagster dev` and every process it started; return any that survived.
+
+    It can take half a minute to act on SIGTERM and leave its code server running, so
+    whatever is still alive after a short grace period is killed.
+    """
+    family = processes_of(process.pid)
+    os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while True:
+        family |= processes_of(process.pid)
+        left = still_running(family)
+        if not left or time.monotonic() > deadline:
+            break
+        process.poll()  # reaps dagster dev once it has exited
+        time.sleep(0.1)
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while (left := still_running(family)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +182,9 @@ def dagster_dev(tmp_path_factory: pytest.TempPathFactory):
     )
     home = tmp_path / "dagster_home"
     home.mkdir()
-    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    config = (ROOT / "dagster_home" / "dagster.yaml").read_text()
+    # the project's instance, with queued runs started within a second, not five
+    (home / "dagster.yaml").write_text(config + "\nrun_queue:\n  dequeue_interval_seconds: 1\n")
     port = free_port()
     env = {
         **os.environ,
@@ -121,24 +205,28 @@ def dagster_dev(tmp_path_factory: pytest.TempPathFactory):
         wait_until_up(port, process)
         yield port, landing, tmp_path / "out" / "scorecard.duckdb"
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        left = stop(process)
+    assert not left, f"dagster dev left processes behind: {sorted(left)}"
 
 
-def wait_for_run(port: int, run_id: str, seconds: float = 300) -> str:
+def wait_for_run(port: int, run_id: str, seconds: float = 300) -> float:
+    """Wait for the run to succeed; return when it ended."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        status = graphql(port, STATUS, {"id": run_id})["runOrError"]["status"]
-        if status in ("SUCCESS", "FAILURE", "CANCELED"):
-            if status != "SUCCESS":
+        run = graphql(port, STATUS, {"id": run_id})["runOrError"]
+        if run["status"] in ("SUCCESS", "FAILURE", "CANCELED"):
+            if run["status"] != "SUCCESS":
                 events = graphql(port, FAILURES, {"id": run_id})["logsForRun"]["events"]
-                pytest.fail(f"run {status}: {[event for event in events if event]}")
-            return status
-        time.sleep(2)
+                pytest.fail(f"run {run['status']}: {[event for event in events if event]}")
+            return run["endTime"]
+        time.sleep(0.5)
     pytest.fail(f"run {run_id} did not finish")
+
+
+def ticks_after(port: int, timestamp: float | None) -> list[dict]:
+    """The sensor's completed looks (skipped or requesting runs) after ``timestamp``."""
+    sensor = graphql(port, TICKS, {"sensor": SENSOR, "after": timestamp})["sensorOrError"]
+    return sensor["sensorState"]["ticks"]
 
 
 def sensor_runs(port: int) -> list[dict]:
@@ -180,11 +268,13 @@ def test_a_run_launched_through_graphql_materialises_and_reports_its_checks(dags
 
 def test_a_file_dropped_into_the_landing_triggers_exactly_one_run(dagster_dev):
     port, landing, _ = dagster_dev
+    assert not sensor_runs(port)  # it starts stopped: nothing runs until it is switched on
+    started = graphql(port, START_SENSOR, {"sensor": SENSOR})["startSensor"]
+    assert started == {"__typename": "Sensor", "sensorState": {"status": "RUNNING"}}, started
     deadline = time.monotonic() + 120
-    while not sensor_runs(port) and time.monotonic() < deadline:  # its first look
-        time.sleep(2)
-    for run in sensor_runs(port):
-        wait_for_run(port, run["runId"])
+    while not ticks_after(port, None) and time.monotonic() < deadline:  # its first look
+        time.sleep(0.5)
+    assert [run["jobName"] for run in sensor_runs(port)] == ["reference_update"]
     before = {run["runId"] for run in sensor_runs(port)}
 
     land(
@@ -194,13 +284,20 @@ def test_a_file_dropped_into_the_landing_triggers_exactly_one_run(dagster_dev):
     deadline = time.monotonic() + 120
     new = []
     while not new and time.monotonic() < deadline:
-        time.sleep(2)
+        time.sleep(0.5)
         new = [run for run in sensor_runs(port) if run["runId"] not in before]
     assert len(new) == 1, new
     (run,) = new
     tags = {tag["key"]: tag["value"] for tag in run["tags"]}
     assert run["jobName"] == "district_month_update"
     assert tags["dagster/partition"] == "NOR|2011-04"
-    wait_for_run(port, run["runId"])
-    time.sleep(15)  # several more looks at the unchanged landing
+    for earlier in before:
+        wait_for_run(port, earlier)
+    ended = wait_for_run(port, run["runId"])
+    deadline = time.monotonic() + 60
+    while len(ticks_after(port, ended)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    looks = ticks_after(port, ended)
+    assert len(looks) >= 2  # several more looks at the unchanged landing ...
     assert [r["runId"] for r in sensor_runs(port) if r["runId"] not in before] == [run["runId"]]
+    assert all(len(look["cursor"]) < 200 for look in looks)  # ... each storing a small cursor
