@@ -66,7 +66,9 @@ TICKS = """
 query Ticks($sensor: SensorSelector!, $after: Float) {
   sensorOrError(sensorSelector: $sensor) {
     ... on Sensor {
-      sensorState { ticks(afterTimestamp: $after, statuses: [SKIPPED, SUCCESS]) { cursor } }
+      sensorState {
+        ticks(afterTimestamp: $after, statuses: [SKIPPED, SUCCESS]) { timestamp runIds cursor }
+      }
     }
   }
 }
@@ -294,10 +296,12 @@ def test_a_file_dropped_into_the_landing_triggers_exactly_one_run(dagster_dev):
     for earlier in before:
         wait_for_run(port, earlier)
     ended = wait_for_run(port, run["runId"])
+    (requested,) = [tick for tick in ticks_after(port, None) if run["runId"] in tick["runIds"]]
     deadline = time.monotonic() + 60
-    while len(ticks_after(port, ended)) < 2 and time.monotonic() < deadline:
+    while not ticks_after(port, ended) and time.monotonic() < deadline:
         time.sleep(0.5)
-    looks = ticks_after(port, ended)
-    assert len(looks) >= 2  # several more looks at the unchanged landing ...
+    looks = ticks_after(port, requested["timestamp"])
+    assert ticks_after(port, ended)  # it looked again after the run ...
+    assert len(looks) >= 3  # ... and several times at the unchanged landing since the file
     assert [r["runId"] for r in sensor_runs(port) if r["runId"] not in before] == [run["runId"]]
-    assert all(len(look["cursor"]) < 200 for look in looks)  # ... each storing a small cursor
+    assert all(not look["runIds"] and len(look["cursor"]) < 200 for look in looks)
