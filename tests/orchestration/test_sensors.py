@@ -29,7 +29,9 @@ def evaluate(instance: DagsterInstance, landing: Path, cursor: str | None) -> Se
         cursor=cursor,
         resources={
             "scorecard": ScorecardResource(
-                landing_dir=str(landing), warehouse=str(landing.parent / "scorecard.duckdb")
+                landing_dir=str(landing),
+                warehouse=str(landing.parent / "scorecard.duckdb"),
+                work_db=str(landing.parent / "work.duckdb"),  # where the sensor keeps its state
             )
         },
     )
@@ -202,7 +204,7 @@ def test_a_cursor_whose_state_has_gone_looks_afresh(instance, landing):
         landing, {"reference/districts.csv": DISTRICTS_CSV, "2011-04/NOR/referrals.csv": REFERRALS}
     )
     first = evaluate(instance, landing, None)
-    for path in landing.parent.glob(".scorecard.duckdb.work.duckdb.landing-state/*"):
+    for path in landing.parent.glob("work.duckdb.landing-state/*"):
         path.unlink()
     result = evaluate(instance, landing, first.cursor)
     assert job_names(result) == ["district_month_update", "reference_update"]
