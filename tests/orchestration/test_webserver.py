@@ -305,3 +305,33 @@ def test_a_file_dropped_into_the_landing_triggers_exactly_one_run(dagster_dev):
     assert len(looks) >= 3  # ... and several times at the unchanged landing since the file
     assert [r["runId"] for r in sensor_runs(port) if r["runId"] not in before] == [run["runId"]]
     assert all(not look["runIds"] and len(look["cursor"]) < 200 for look in looks)
+
+
+IGNORES_SIGTERM = (
+    "import pathlib, signal, sys, time\n"
+    "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+    "pathlib.Path(sys.argv[1]).touch()\n"  # ready: SIGTERM is ignored from here on
+    "time.sleep(120)\n"
+)
+STARTS_TWO = (
+    "import subprocess, sys, time\n"
+    f"subprocess.Popen([sys.executable, '-c', {IGNORES_SIGTERM!r}, sys.argv[1] + '/a'])\n"
+    f"subprocess.Popen([sys.executable, '-c', {IGNORES_SIGTERM!r}, sys.argv[1] + '/b'],"
+    " start_new_session=True)\n"
+    "time.sleep(120)\n"
+)
+
+
+def test_stopping_leaves_no_process_behind_even_one_that_ignores_sigterm(tmp_path):
+    """As `dagster dev` can leave its code server: the parent exits on SIGTERM, one child
+    ignores it in the session, another ignores it in a session of its own."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", STARTS_TWO, str(tmp_path)], start_new_session=True
+    )
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    started = processes_of(process.pid)
+    assert len(started) == 3
+    assert stop(process, grace=1) == {}
+    assert still_running(started) == {}
