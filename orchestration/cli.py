@@ -96,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="ingest a landing folder and publish the warehouse")
     run.add_argument("--landing", help="landing folder (default $SCORECARD_LANDING_DIR)")
     run.add_argument("--warehouse", help="published DuckDB file (default $SCORECARD_WAREHOUSE)")
+    run.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="publish even if the new scorecard has far fewer figures than the published one",
+    )
 
     show = commands.add_parser("show", help="print the county scorecard from a published file")
     show.add_argument("--warehouse")
@@ -109,7 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         _generate(args.out, args.months, args.seed)
         return 0
-    settings = Settings.resolve(getattr(args, "landing", None), args.warehouse)
+    settings = Settings.resolve(
+        getattr(args, "landing", None),
+        args.warehouse,
+        allow_shrink=getattr(args, "allow_shrink", False) or None,
+    )
     if args.command == "run":
         return _run(settings)
     if args.command == "show":

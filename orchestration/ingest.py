@@ -34,6 +34,10 @@ class DistrictsUnavailable(Exception):
     """districts.csv is missing or rejected whole: nothing can be published."""
 
 
+class KeyChanged(Exception):
+    """The working database's partitions were pseudonymised with another key."""
+
+
 def month_start(month: str) -> date:
     return date(int(month[:4]), int(month[5:7]), 1)
 
@@ -419,14 +423,13 @@ def write_reference(
         bank_holidays(FIRST_YEAR, last_year), columns=["holiday_date", "holiday_name"]
     )
     fingerprint = pseudonymiser.fingerprint()
-    # fetchall, not fetchone: DuckDB 2 refuses register() while a result is unfinished
-    stored = con.execute("SELECT value FROM raw.settings WHERE name = 'pseudonym_key'").fetchall()
+    stored = _stored_fingerprint(con)
     frames["raw.settings"] = pd.DataFrame({"name": ["pseudonym_key"], "value": [fingerprint]})
     present = pd.DataFrame(
         [(month_start(month), district) for month, district in landing.district_folders],
         columns=["reporting_month", "district_code"],
     )
-    if stored and stored[0][0] != fingerprint:
+    if stored is not None and stored != fingerprint:
         present = present.iloc[0:0]
     gone = (
         "district_code IS NOT NULL AND (reporting_month, district_code) NOT IN "
@@ -446,3 +449,29 @@ def write_reference(
         warehouse.replace_rows(con, deletes, frames)
     finally:
         con.unregister("present_partitions")
+
+
+def _stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    # fetchall, not fetchone: DuckDB 2 refuses register() while a result is unfinished
+    stored = con.execute("SELECT value FROM raw.settings WHERE name = 'pseudonym_key'").fetchall()
+    return stored[0][0] if stored else None
+
+
+def require_same_key(con: duckdb.DuckDBPyConnection, pseudonymiser: Pseudonymiser) -> None:
+    """Refuse to load partitions under a key other than the one the others were loaded with.
+
+    Only write_reference, which runs first in a full build, forgets every partition on a
+    change of key; a run of some partitions alone (the sensor's) would otherwise mix two
+    keys' pseudonyms, counting one child twice. The first load records its key.
+    """
+    stored = _stored_fingerprint(con)
+    if stored is None:
+        con.execute(
+            "INSERT INTO raw.settings VALUES ('pseudonym_key', ?)", [pseudonymiser.fingerprint()]
+        )
+    elif stored != pseudonymiser.fingerprint():
+        raise KeyChanged(
+            "the pseudonym key has changed since the working database was loaded, so every "
+            "month must be reloaded with the new key: run `scorecard run` (or the "
+            "scorecard_build job over every partition)"
+        )

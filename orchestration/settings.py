@@ -16,11 +16,15 @@ DEFAULT_WAREHOUSE = Path("data/scorecard.duckdb")
 DEFAULT_KEY_FILE = Path("~/.config/scorecard/pseudonym.key")
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class Settings:
     landing_dir: Path
     warehouse: Path
     work_db: Path
+    allow_shrink: bool = False  # publish even if the scorecard shrank (quality.not_shrunk)
 
     @classmethod
     def resolve(
@@ -28,6 +32,7 @@ class Settings:
         landing_dir: str | Path | None = None,
         warehouse: str | Path | None = None,
         work_db: str | Path | None = None,
+        allow_shrink: bool | None = None,
     ) -> Settings:
         """Explicit values first, then SCORECARD_* environment variables, then defaults.
 
@@ -46,7 +51,14 @@ class Settings:
             work_db=Path(work_db).absolute()
             if work_db
             else warehouse.with_name(f".{warehouse.name}.work.duckdb"),
+            allow_shrink=allow_shrink
+            or os.getenv("SCORECARD_ALLOW_SHRINK", "").strip().lower() in TRUE_WORDS,
         )
+
+
+def pseudonym_key_from_environment() -> str | None:
+    """SCORECARD_PSEUDONYM_KEY as set (an empty value counts as unset)."""
+    return os.getenv("SCORECARD_PSEUDONYM_KEY") or None
 
 
 def pseudonym_key_file() -> Path:

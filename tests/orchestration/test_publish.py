@@ -187,3 +187,194 @@ def test_the_published_marts_carry_their_descriptions(published):
     )
     assert undocumented == []
     assert len(query(warehouse, "SELECT * FROM duckdb_tables() WHERE schema_name = 'marts'")) == 7
+
+
+# --- a change of pseudonym key, and a scorecard that collapsed -------------------------
+
+KEY_A = "key-A-" + "a" * 58  # 64 bytes, like the key file the first run creates
+KEY_B = "key-B-" + "b" * 58
+FIGURES = (
+    "SELECT strftime(month_start, '%Y-%m'), district_code, indicator_code, numerator, value "
+    "FROM marts.scorecard_monthly ORDER BY ALL"
+)
+NON_NULL_VALUES = "SELECT count(value) FROM marts.scorecard_monthly"
+MAY = {
+    "2011-05/NOR/referrals.csv": "referral_id,child_id,referral_date\nR3,CHILD-D,2011-05-05\n",
+    "2011-05/SOU/referrals.csv": "referral_id,child_id,referral_date\nR8,CHILD-E,2011-05-06\n",
+}
+
+
+def scorecard_run(landing: Path, warehouse: Path, *args: str, key: str = KEY_A):
+    """`scorecard run` as a user types it, in a process of its own."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "orchestration.cli",
+            "run",
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(warehouse),
+            *args,
+        ],  # fmt: skip
+        cwd=ROOT,
+        env={**os.environ, "SCORECARD_PSEUDONYM_KEY": key},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_a_new_pseudonym_key_reloads_everything_and_publishes_the_same_figures(tmp_path):
+    landing = land(tmp_path / "landing", TINY)
+    warehouse = tmp_path / "out" / "scorecard.duckdb"
+    work_db = warehouse.with_name(f".{warehouse.name}.work.duckdb")
+    pseudonyms = "SELECT child_id FROM raw.referrals ORDER BY referral_id"
+
+    first = scorecard_run(landing, warehouse, key=KEY_A)
+    assert first.returncode == 0, first.stdout + first.stderr
+    figures, under_a = query(warehouse, FIGURES), query(work_db, pseudonyms)
+    assert query(warehouse, NON_NULL_VALUES) == [(3,)]  # REF_COUNT of NOR, SOU and the county
+
+    second = scorecard_run(landing, warehouse, key=KEY_B)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert query(warehouse, FIGURES) == figures
+    under_b = query(work_db, pseudonyms)
+    assert len(under_b) == len(under_a) == 2
+    assert not set(under_a) & set(under_b)
+
+
+def test_a_scorecard_with_under_half_the_published_figures_is_not_published(published):
+    landing, warehouse = published
+    before = sha256(warehouse)
+    shutil.rmtree(landing / "2011-04" / "SOU")  # the county is then incomplete too
+    outcome = build(landing, warehouse)
+    assert not outcome.published
+    assert outcome.message == (
+        "Nothing was published: the new scorecard has 1 figure where the published one has 3 "
+        "for the same months; if this is intended run again with --allow-shrink"
+    )
+    assert sha256(warehouse) == before
+
+
+def test_an_empty_scorecard_is_not_published_over_a_good_one(published):
+    landing, warehouse = published
+    before = sha256(warehouse)
+    shutil.rmtree(landing / "2011-04")
+    outcome = build(landing, warehouse)
+    assert not outcome.published
+    assert outcome.message == (
+        "Nothing was published: the new scorecard has 0 figures where the published one has 3 "
+        "for the same months; if this is intended run again with --allow-shrink"
+    )
+    assert sha256(warehouse) == before
+
+
+def test_a_district_month_that_lost_every_figure_is_published_only_with_allow_shrink(tmp_path):
+    from orchestration.launch import build_warehouse
+    from orchestration.settings import Settings
+
+    landing = land(tmp_path / "landing", TINY | MAY)
+    warehouse = tmp_path / "out" / "scorecard.duckdb"
+    assert build(landing, warehouse).published
+    assert query(warehouse, NON_NULL_VALUES) == [(6,)]  # REF_COUNT of NOR, SOU, county x 2
+    before = sha256(warehouse)
+
+    shutil.rmtree(landing / "2011-05" / "SOU")  # 4 figures of 6 remain: not under half
+    outcome = build(landing, warehouse)
+    assert not outcome.published
+    assert outcome.message == (
+        "Nothing was published: the new scorecard has no figures for ALL in 2011-05 and SOU "
+        "in 2011-05 where the published one has 2; if this is intended run again with "
+        "--allow-shrink"
+    )
+    assert sha256(warehouse) == before
+
+    outcome = build_warehouse(Settings.resolve(landing, warehouse, allow_shrink=True))
+    assert outcome.published, outcome.message
+    assert query(warehouse, NON_NULL_VALUES) == [(4,)]
+
+
+def test_the_override_comes_from_the_flag_or_the_environment(monkeypatch, tmp_path):
+    from orchestration import cli, launch
+    from orchestration.launch import Outcome
+    from orchestration.settings import Settings
+
+    seen = []
+    monkeypatch.setattr(
+        launch, "build_warehouse", lambda settings: seen.append(settings) or Outcome(False, "-")
+    )
+    monkeypatch.delenv("SCORECARD_ALLOW_SHRINK", raising=False)
+    cli.main(["run", "--landing", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb")])
+    cli.main(["run", "--allow-shrink", "--landing", str(tmp_path)])
+    assert [settings.allow_shrink for settings in seen] == [False, True]
+    monkeypatch.setenv("SCORECARD_ALLOW_SHRINK", "1")
+    assert Settings.resolve().allow_shrink is True
+    monkeypatch.setenv("SCORECARD_ALLOW_SHRINK", "0")
+    assert Settings.resolve().allow_shrink is False
+
+
+def test_a_short_pseudonym_key_stops_the_cli_with_one_sentence(tmp_path):
+    landing = land(tmp_path / "landing", TINY)
+    warehouse = tmp_path / "out" / "scorecard.duckdb"
+    result = scorecard_run(landing, warehouse, key="test-pseudonym-key")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "Nothing was published: the pseudonym key in SCORECARD_PSEUDONYM_KEY is 18 bytes long "
+        "and must be at least 32 (for example 64 hex characters from "
+        "`python -c 'import secrets; print(secrets.token_hex(32))'`)"
+    )
+    assert not warehouse.exists()
+
+
+def figures(rows: list[tuple[str, str, int]]):
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=["month", "district_code", "figures"])
+
+
+def test_half_the_published_figures_is_the_least_that_publishes():
+    from orchestration.assets.quality import shrinkage
+
+    published = figures([("2011-04", "NOR", 6), ("2011-04", "ALL", 4)])
+    assert not shrinkage(published, figures([("2011-04", "NOR", 1), ("2011-04", "ALL", 4)])).shrank
+    fewer = shrinkage(published, figures([("2011-04", "NOR", 1), ("2011-04", "ALL", 3)]))
+    assert fewer.shrank
+    assert fewer.sentence() == (
+        "the new scorecard has 4 figures where the published one has 10 for the same months"
+    )
+
+
+def test_only_the_published_months_are_compared_and_new_months_do_not_count():
+    from orchestration.assets.quality import shrinkage
+
+    published = figures([("2011-04", "NOR", 6)])
+    moved = shrinkage(published, figures([("2011-05", "NOR", 60)]))
+    assert (moved.new, moved.published, moved.shrank) == (0, 6, True)
+    grown = shrinkage(published, figures([("2011-04", "NOR", 6), ("2011-05", "NOR", 6)]))
+    assert (grown.new, grown.published, grown.shrank) == (6, 6, False)
+
+
+def test_nothing_published_or_nothing_to_lose_never_blocks():
+    from orchestration.assets.quality import shrinkage
+
+    assert not shrinkage(None, figures([])).shrank
+    assert not shrinkage(figures([("2011-04", "NOR", 0)]), figures([])).shrank
+
+
+def test_district_months_that_lost_every_figure_are_named_up_to_three():
+    from orchestration.assets.quality import shrinkage
+
+    published = figures(
+        [("2011-04", district, 5) for district in ("ALL", "EAS", "NOR", "SOU", "WES")]
+        + [("2011-05", "ALL", 90)]
+    )
+    new = figures([("2011-04", "ALL", 5), ("2011-05", "ALL", 90), ("2011-04", "NOR", 0)])
+    found = shrinkage(published, new)
+    assert found.shrank and (found.new, found.published) == (95, 115)
+    assert found.sentence() == (
+        "the new scorecard has no figures for EAS in 2011-04, NOR in 2011-04, SOU in 2011-04 "
+        "and 1 other district-month where the published one has 20"
+    )
