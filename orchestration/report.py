@@ -43,7 +43,9 @@ def display(value: float | None, unit: str) -> str:
 
 
 # Names wrap at whole words on this width; the figures stay on the name's first line.
-NAME_WIDTH = 48
+NAME_WIDTH = 56
+# The table's width (name, value, target, RAG, direction): notes wrap to it too.
+LINE_WIDTH = NAME_WIDTH + 40
 
 _COUNTY_MONTHS = """
     SELECT s.month_start, any_value(m.month_label),
@@ -118,7 +120,7 @@ def county_scorecard_lines(
         return ["(no months in the warehouse)"]
     lines = [f"County scorecard, {rows[0][8]}", ""]
     if note:
-        lines += [note, ""]
+        lines += [*textwrap.wrap(note, LINE_WIDTH), ""]
     lines.append(f"{'Indicator':<{NAME_WIDTH}} {'Value':>10} {'Target':>10}  {'RAG':<6} Direction")
     for _, name, unit, value, target, rag, direction, status, _ in rows:
         shown = display(value, unit) if status == "ok" else status

@@ -84,19 +84,24 @@ def march_incomplete(tmp_path: Path) -> Path:
     )
 
 
-HEADER = f"{'Indicator':<48} {'Value':>10} {'Target':>10}  {'RAG':<6} Direction"
+HEADER = f"{'Indicator':<56} {'Value':>10} {'Target':>10}  {'RAG':<6} Direction"
+
+
+def note_of(lines: list[str]) -> str:
+    """The paragraph between the title and the table, as one sentence."""
+    assert lines[1] == "" and all(len(line) <= 96 for line in lines)
+    return " ".join(lines[2 : lines.index("", 2)])
 
 
 def test_default_month_is_the_latest_complete_for_the_county_and_says_why(march_incomplete):
-    assert lines_of(march_incomplete)[:4] == [
-        "County scorecard, Feb 2012",
-        "",
+    lines = lines_of(march_incomplete)
+    assert lines[0] == "County scorecard, Feb 2012"
+    assert note_of(lines) == (
         "Mar 2012 is the latest month, but its county figures are incomplete "
         "(not every extract submitted: NOR; an earlier month missing for a rolling or "
         "year-to-date figure: SOU), so this is Feb 2012, the latest complete month "
-        "(--month 2012-03 shows Mar 2012).",
-        "",
-    ]
+        "(--month 2012-03 shows Mar 2012)."
+    )
 
 
 def test_default_month_is_the_latest_when_it_is_complete(tmp_path):
@@ -111,13 +116,12 @@ def test_with_no_complete_month_the_latest_is_shown_and_said_to_be_incomplete(tm
         {"2012-02-01": incomplete, "2012-03-01": incomplete},
         [("2012-03-01", "NOR", "REF_COUNT", "not_submitted")],
     )
-    assert lines_of(path)[:4] == [
-        "County scorecard, Mar 2012",
-        "",
+    lines = lines_of(path)
+    assert lines[0] == "County scorecard, Mar 2012"
+    assert note_of(lines) == (
         "No month's county figures are complete; Mar 2012, the latest, is shown "
-        "(not every extract submitted: NOR).",
-        "",
-    ]
+        "(not every extract submitted: NOR)."
+    )
 
 
 def test_an_explicit_month_is_shown_as_asked_without_a_note(march_incomplete):
@@ -132,8 +136,8 @@ def test_long_indicator_names_wrap_on_whole_words_instead_of_being_cut(tmp_path)
     path = publish(tmp_path / "s.duckdb", {"2012-03-01": OK}, [])
     assert lines_of(path)[2:] == [
         HEADER,
-        f"{'Referrals received':<48} {'5':>10} {'-':>10}  {'-':<6} -",
-        f"{'Initial assessments per 10,000 children,':<48} {'12.3':>10} "
+        f"{'Referrals received':<56} {'5':>10} {'-':>10}  {'-':<6} -",
+        f"{'Initial assessments per 10,000 children, financial year':<56} {'12.3':>10} "
         f"{'20.0':>10}  {'green':<6} -",
-        "  financial year to date, annualised",
+        "  to date, annualised",
     ]
