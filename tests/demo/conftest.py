@@ -33,6 +33,8 @@ def date_floor(column: str, month_end: date) -> date:
     """extracts.md: 1990-01-01, but a date of birth may reach back to 1 January of the
     year 25 years before the reporting month's."""
     return date(month_end.year - 25, 1, 1) if column == "date_of_birth" else DATE_FLOOR
+
+
 ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
