@@ -287,6 +287,31 @@ def test_a_file_rejected_whole_is_not_submitted_while_others_load(landing, tmp_p
     assert query(work_db, "SELECT count(*) FROM audit.rejected_rows") == [(0,)]
 
 
+FORMULA_LIKE = ['=HYPERLINK("http://x.test","click")', "+cmd|' /C calc'!A0", "@SUM(A1:A2)", "-1+2"]
+
+
+def test_text_that_looks_like_a_spreadsheet_formula_lands_verbatim(landing, tmp_path, load_into):
+    """Kept as landed: neutralising formulas is for whoever exports to a spreadsheet."""
+    quoted = "".join(
+        f'R{number},C{number},2011-04-05,"{text.replace(chr(34), 2 * chr(34))}"\n'
+        for number, text in enumerate(FORMULA_LIKE, start=1)
+    )
+    land(
+        landing,
+        {
+            "reference/districts.csv": DISTRICTS_CSV,
+            "2011-04/NOR/referrals.csv": REFERRALS_HEADER.replace("\n", ",referral_source\n")
+            + quoted,
+        },
+    )
+    work_db = tmp_path / "work.duckdb"
+    load_into(landing, work_db)
+    assert query(work_db, "SELECT referral_source FROM raw.referrals ORDER BY referral_id") == [
+        (text,) for text in FORMULA_LIKE
+    ]
+    assert query(work_db, "SELECT count(*) FROM audit.rejected_rows") == [(0,)]
+
+
 def test_every_extract_lands_typed_in_its_raw_table(landing, tmp_path, load_into):
     land(
         landing,
