@@ -26,7 +26,8 @@ from contracts.registry import DISTRICT_EXTRACTS, REFERENCE_FILES
 from orchestration import warehouse
 from orchestration.landing import Landed, Landing, Seen, match_files
 from orchestration.pseudonym import Pseudonymiser
-from orchestration.reading import FileRejected, Parsed, cells_of, parse
+from orchestration.reading import FileRejected, Parsed, cells_of, check_file_size, parse
+from orchestration.settings import Limits
 from orchestration.working_days import FIRST_YEAR, bank_holidays
 
 
@@ -131,15 +132,18 @@ def _parse(
         "file_name": landed.path.name,
         "path": landed.relative,
     }
+    limits = Limits.resolve()
     try:
-        data = _read_without_following_links(landed.path)
+        data = _read_without_following_links(landed.path, limits)
     except OSError as problem:
         return _rejected(
             {**scope, "loaded_at": now}, f"the file could not be read ({problem.strerror})"
         )
+    except FileRejected as rejection:
+        return _rejected({**scope, "loaded_at": now}, str(rejection))
     submission = {**scope, "sha256": hashlib.sha256(data).hexdigest(), "loaded_at": now}
     try:
-        return _Parsed(scope, submission, parse(landed.path.name, data))
+        return _Parsed(scope, submission, parse(landed.path.name, data, limits))
     except FileRejected as rejection:
         return _rejected(submission, str(rejection))
 
@@ -193,8 +197,14 @@ def load_files(
 
     scopes = pd.DataFrame([{"file": number, **ready[number].scope} for number in judged])
     ragged = batch.ragged[batch.ragged["file"].isin(judged)]
-    rejected = pd.concat([judgement.rejected, _ragged_rejections(ragged)], ignore_index=True)
-    rejected = rejected.assign(raw_record=_raw_records(cells, ragged, rejected)).merge(
+    problems = batch.problems[batch.problems["file"].isin(judged)]
+    rejected = pd.concat(
+        [judgement.rejected, _ragged_rejections(ragged), problems.drop(columns="field_count")],
+        ignore_index=True,
+    )
+    # a ragged row or one with an unreadable cell keeps only its shape
+    shapes = pd.concat([ragged, problems])[["file", "line_number", "field_count"]]
+    rejected = rejected.assign(raw_record=_raw_records(cells, shapes, rejected)).merge(
         scopes, on="file"
     )
     # reference tables have no submission columns (and districts has its own district_code)
@@ -256,19 +266,20 @@ def _ragged_rejections(ragged: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _raw_records(cells: pd.DataFrame, ragged: pd.DataFrame, rejected: pd.DataFrame) -> list[str]:
+def _raw_records(cells: pd.DataFrame, shaped: pd.DataFrame, rejected: pd.DataFrame) -> list[str]:
     """Each rejected row's contract columns as landed, as JSON (child_id pseudonymised).
 
     Extra columns are left out: they are ignored anyway, and one such as a child's
     name would otherwise reach the audit raw. A ragged row's fields cannot be matched
     to the header, so a raw child id could sit under any name: only its shape is kept,
-    and its line tells where to look.
+    and its line tells where to look. So too for a row with a formula saved without its
+    value (``shaped`` holds both), which never reaches the cells to be pseudonymised.
     """
     keys = pd.MultiIndex.from_frame(rejected[["file", "line_number"]])
     rows = cells.reindex(keys).astype(object)
     rows = rows.where(rows.notna(), None)
-    ragged_keys = pd.MultiIndex.from_frame(ragged[["file", "line_number"]])
-    shapes = dict(zip(ragged_keys, ragged["field_count"], strict=True))
+    shaped_keys = pd.MultiIndex.from_frame(shaped[["file", "line_number"]])
+    shapes = dict(zip(shaped_keys, shaped["field_count"], strict=True))
     columns = list(rows.columns)
     return [
         json.dumps({"field_count": int(shapes[key])})
@@ -278,11 +289,16 @@ def _raw_records(cells: pd.DataFrame, ragged: pd.DataFrame, rejected: pd.DataFra
     ]
 
 
-def _read_without_following_links(path: Path) -> bytes:
-    """The landing's links are never followed, even one swapped in since the scan."""
+def _read_without_following_links(path: Path, limits: Limits) -> bytes:
+    """The landing's links are never followed, even one swapped in since the scan.
+
+    A file past the size limit is rejected before it is read into memory; one that
+    grows after the check is read only to just past the limit, for parse to reject.
+    """
     descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     with os.fdopen(descriptor, "rb") as handle:
-        return handle.read()
+        check_file_size(os.fstat(handle.fileno()).st_size, limits)
+        return handle.read(limits.max_file_bytes + 1)
 
 
 def load_district_month(

@@ -51,3 +51,56 @@ class Settings:
 
 def pseudonym_key_file() -> Path:
     return Path(os.getenv("SCORECARD_PSEUDONYM_KEY_FILE") or DEFAULT_KEY_FILE).expanduser()
+
+
+# What one landed file may hold before it is rejected whole, so a hostile or broken file
+# (a zip bomb, a sheet claiming a million rows) costs seconds and bounded memory.
+# A district's monthly extract is a few thousand rows and well under 1 MB; a backfill
+# of 15 years of a large district's referrals is about 200,000 rows, 20 MB as CSV and
+# 40 MB unpacked as a workbook. The defaults leave room for five times that.
+DEFAULT_MAX_FILE_MB = 100.0  # CSV parsing takes about 25 times a file's size in memory
+DEFAULT_MAX_WORKBOOK_MB = 200.0  # all of a workbook's parts, unpacked
+DEFAULT_MAX_ROWS = 1_000_000  # a CSV's lines, or the last sheet row with data
+DEFAULT_MAX_COLUMNS = 200  # an extract has at most 6; the rest is room for extra columns
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The size a landed file may reach; past any of them it is rejected whole."""
+
+    max_file_mb: float
+    max_workbook_mb: float
+    max_rows: int
+    max_columns: int
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def max_workbook_bytes(self) -> int:
+        return int(self.max_workbook_mb * 1024 * 1024)
+
+    @classmethod
+    def resolve(cls) -> Limits:
+        """SCORECARD_MAX_* environment variables, else the defaults above."""
+        return cls(
+            max_file_mb=_positive("SCORECARD_MAX_FILE_MB", DEFAULT_MAX_FILE_MB, float),
+            max_workbook_mb=_positive("SCORECARD_MAX_WORKBOOK_MB", DEFAULT_MAX_WORKBOOK_MB, float),
+            max_rows=_positive("SCORECARD_MAX_ROWS", DEFAULT_MAX_ROWS, int),
+            max_columns=_positive("SCORECARD_MAX_COLUMNS", DEFAULT_MAX_COLUMNS, int),
+        )
+
+
+def _positive(variable: str, default: float, kind: type) -> float:
+    """A limit from the environment; a mistyped one stops the run rather than lifting it."""
+    text = os.getenv(variable)
+    if text is None or not text.strip():
+        return default
+    try:
+        value = kind(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        value = 0
+    if not value > 0:
+        raise ValueError(f"{variable} must be a positive number, not {text!r}")
+    return value
