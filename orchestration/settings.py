@@ -7,6 +7,7 @@ database without any path of one machine in the code.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,11 +55,12 @@ def pseudonym_key_file() -> Path:
 
 
 # What one landed file may hold before it is rejected whole, so a hostile or broken file
-# (a zip bomb, a sheet claiming a million rows) costs seconds and bounded memory.
-# A district's monthly extract is a few thousand rows and well under 1 MB; a backfill
-# of 15 years of a large district's referrals is about 200,000 rows, 20 MB as CSV and
-# 40 MB unpacked as a workbook. The defaults leave room for five times that.
-DEFAULT_MAX_FILE_MB = 100.0  # CSV parsing takes about 25 times a file's size in memory
+# (a zip bomb, a sheet claiming a million rows) costs bounded time and memory.
+# A district's monthly extract is a few thousand rows, well under 1 MB; a backfill of
+# 15 years of a large district's referrals is about 300,000 rows, some 15-30 MB as CSV
+# and 60-90 MB unpacked as a workbook. The defaults leave about three times that; a
+# file at the limits takes about a minute and 1-2 GB to read.
+DEFAULT_MAX_FILE_MB = 100.0  # a CSV takes about 20 times its size in memory to read
 DEFAULT_MAX_WORKBOOK_MB = 200.0  # all of a workbook's parts, unpacked
 DEFAULT_MAX_ROWS = 1_000_000  # a CSV's lines, or the last sheet row with data
 DEFAULT_MAX_COLUMNS = 200  # an extract has at most 6; the rest is room for extra columns
@@ -101,6 +103,6 @@ def _positive(variable: str, default: float, kind: type) -> float:
         value = kind(text.replace("_", "").replace(",", ""))
     except ValueError:
         value = 0
-    if not value > 0:
+    if not 0 < value < math.inf:
         raise ValueError(f"{variable} must be a positive number, not {text!r}")
     return value

@@ -338,7 +338,9 @@ def text_cell(reference: str | None, value: str) -> str:
     return f'<c{where} t="inlineStr"><is><t>{value}</t></is></c>'
 
 
-def with_sheet_xml(sheet_data: str, dimension: str = "", compress: bool = True) -> bytes:
+def with_sheet_xml(
+    sheet_data: str, dimension: str = "", compress: bool = True, doctype: str = ""
+) -> bytes:
     """A real workbook whose first sheet's XML is replaced by ``sheet_data``, as a
     hostile or unusual writer could make it (openpyxl never writes these itself)."""
     source = zipfile.ZipFile(io.BytesIO(workbook(("a",))))
@@ -349,7 +351,7 @@ def with_sheet_xml(sheet_data: str, dimension: str = "", compress: bool = True) 
             if item.filename == "xl/worksheets/sheet1.xml":
                 archive.writestr(
                     item.filename,
-                    f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{SHEET_NS}">'
+                    f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<worksheet xmlns="{SHEET_NS}">'
                     f"{dimension}<sheetData>{sheet_data}</sheetData></worksheet>",
                 )
             else:
@@ -462,6 +464,26 @@ def test_a_workbook_that_unpacks_past_the_limit_is_rejected_before_it_is_parsed(
     )
 
 
+def test_an_xml_entity_bomb_in_a_sheet_is_an_unreadable_workbook():
+    # "billion laughs": 10 levels of 10 entities, 3 GB of text from a 1 KB sheet
+    entities = '<!ENTITY l0 "lol">' + "".join(
+        f'<!ENTITY l{level} "{f"&l{level - 1};" * 10}">' for level in range(1, 10)
+    )
+    data = with_sheet_xml(
+        HEADER_ROW + f'<row r="2">{text_cell("A2", "&l9;")}</row>',
+        doctype=f"<!DOCTYPE worksheet [{entities}]>",
+    )
+    with deadline(10), pytest.raises(FileRejected) as rejection:
+        read_table("x.xlsx", data)
+    assert str(rejection.value) == "the workbook cannot be read (ParseError)"
+    # the same sheet with one level of entities is read: the bomb, not the DTD, is refused
+    small = with_sheet_xml(
+        HEADER_ROW + f'<row r="2">{text_cell("A2", "&l1;")}</row>',
+        doctype=f"<!DOCTYPE worksheet [{entities}]>",
+    )
+    assert cells(read_table("x.xlsx", small)) == {2: {"a": "lol" * 10, "b": None}}
+
+
 @pytest.mark.parametrize("name", ["x.csv", "x.xlsx"])
 def test_a_file_past_the_size_limit_is_rejected_whole(monkeypatch, name):
     # 0.01 MB is 10,485 bytes; the file is 20,000 bytes (0.0191 MB) of text, or about
@@ -540,6 +562,7 @@ def test_an_xlsx_cell_past_the_column_limit_rejects_the_file(monkeypatch):
         ("SCORECARD_MAX_ROWS", "many"),
         ("SCORECARD_MAX_COLUMNS", "0"),
         ("SCORECARD_MAX_FILE_MB", "-1"),
+        ("SCORECARD_MAX_WORKBOOK_MB", "inf"),
     ],
 )
 def test_a_limit_that_is_not_a_positive_number_stops_with_a_clear_message(
