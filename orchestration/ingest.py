@@ -27,7 +27,8 @@ from contracts.registry import DISTRICT_EXTRACTS, REFERENCE_FILES
 from orchestration import warehouse
 from orchestration.landing import Landed, Landing, Seen, match_files
 from orchestration.pseudonym import Pseudonymiser
-from orchestration.reading import FileRejected, Parsed, cells_of, parse
+from orchestration.reading import FileRejected, Parsed, cells_of, check_file_size, parse
+from orchestration.settings import Limits
 from orchestration.working_days import FIRST_YEAR, bank_holidays
 
 
@@ -132,15 +133,18 @@ def _parse(
         "file_name": landed.path.name,
         "path": landed.relative,
     }
+    limits = Limits.resolve()
     try:
-        data = _read_without_following_links(landed.path)
+        data = _read_without_following_links(landed.path, limits)
     except OSError as problem:
         return _rejected(
             {**scope, "loaded_at": now}, f"the file could not be read ({problem.strerror})"
         )
+    except FileRejected as rejection:
+        return _rejected({**scope, "loaded_at": now}, str(rejection))
     submission = {**scope, "sha256": hashlib.sha256(data).hexdigest(), "loaded_at": now}
     try:
-        return _Parsed(scope, submission, parse(landed.path.name, data))
+        return _Parsed(scope, submission, parse(landed.path.name, data, limits))
     except FileRejected as rejection:
         return _rejected(submission, str(rejection))
 
@@ -194,11 +198,19 @@ def load_files(
     scopes = pd.DataFrame([{"file": number, **ready[number].scope} for number in judged])
     ragged = batch.ragged[batch.ragged["file"].isin(judged)]
     broken = batch.broken[batch.broken["file"].isin(judged)]
+    problems = batch.problems[batch.problems["file"].isin(judged)]
     rejected = pd.concat(
-        [judgement.rejected, _ragged_rejections(ragged), _broken_rejections(broken)],
+        [
+            judgement.rejected,
+            _ragged_rejections(ragged),
+            _broken_rejections(broken),
+            problems.drop(columns="field_count"),
+        ],
         ignore_index=True,
     )
-    raw_records = _raw_records(cells, ragged, broken, rejected, contract.fields())
+    # a ragged row or one with an unreadable cell keeps only its shape
+    shaped = pd.concat([ragged, problems])[["file", "line_number", "field_count"]]
+    raw_records = _raw_records(cells, shaped, broken, rejected, contract.fields())
     rejected = rejected.assign(raw_record=raw_records).merge(scopes, on="file")
     # reference tables have no submission columns (and districts has its own district_code)
     source = ["file_name"] if contract.kind == "reference" else list(_SUBMISSION_COLUMNS)
@@ -292,7 +304,7 @@ def _broken_rejections(broken: pd.DataFrame) -> pd.DataFrame:
 
 def _raw_records(
     cells: pd.DataFrame,
-    ragged: pd.DataFrame,
+    shaped: pd.DataFrame,
     broken: pd.DataFrame,
     rejected: pd.DataFrame,
     fields: dict[str, str],
@@ -303,9 +315,10 @@ def _raw_records(
     name would otherwise reach the audit raw. A cell that failed its type's shape
     check (over-long, or a line break where none belongs) is withheld, its length
     kept: it may hold the rows a runaway quote swallowed. A ragged row's fields
-    cannot be matched to the header, so a raw child id could sit under any name, and
-    a broken row (a quote not closed) holds the lines after it: only their shape is
-    kept, and the line tells where to look.
+    cannot be matched to the header, so a raw child id could sit under any name; a
+    row with a formula saved without its value never reached the cells to be
+    pseudonymised (``shaped`` holds both); and a broken row (a quote not closed) holds
+    the lines after it: only their shape is kept, and the line tells where to look.
     """
     keys = pd.MultiIndex.from_frame(rejected[["file", "line_number"]])
     rows = cells.reindex(keys)
@@ -316,11 +329,11 @@ def _raw_records(
             rows[column] = text_of(rows[column]).mask(misshapen, withheld + " characters)")
     rows = rows.astype(object)
     rows = rows.where(rows.notna(), None)
-    ragged_keys = pd.MultiIndex.from_frame(ragged[["file", "line_number"]])
+    shaped_keys = pd.MultiIndex.from_frame(shaped[["file", "line_number"]])
     broken_keys = pd.MultiIndex.from_frame(broken[["file", "line_number"]])
     shapes = {
         key: {"field_count": int(count)}
-        for key, count in zip(ragged_keys, ragged["field_count"], strict=True)
+        for key, count in zip(shaped_keys, shaped["field_count"], strict=True)
     }
     shapes |= {
         key: {"field_count": int(count), "line_count": int(last - first + 1)}
@@ -341,11 +354,16 @@ def _raw_records(
     ]
 
 
-def _read_without_following_links(path: Path) -> bytes:
-    """The landing's links are never followed, even one swapped in since the scan."""
+def _read_without_following_links(path: Path, limits: Limits) -> bytes:
+    """The landing's links are never followed, even one swapped in since the scan.
+
+    A file past the size limit is rejected before it is read into memory; one that
+    grows after the check is read only to just past the limit, for parse to reject.
+    """
     descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     with os.fdopen(descriptor, "rb") as handle:
-        return handle.read()
+        check_file_size(os.fstat(handle.fileno()).st_size, limits)
+        return handle.read(limits.max_file_bytes + 1)
 
 
 def load_district_month(

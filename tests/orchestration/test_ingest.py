@@ -501,6 +501,48 @@ def test_a_blank_child_id_is_rejected_as_blank_not_pseudonymised(tmp_path):
     assert outcome.rejected["reason"].tolist() == ["child_id is required but blank"]
 
 
+def test_a_file_past_the_size_limit_is_rejected_whole_without_being_read(tmp_path, monkeypatch):
+    # 0.01 MB is 10,485 bytes; the file is 35 + 1,100 * 17 = 18,735 bytes (0.0179 MB)
+    monkeypatch.setenv("SCORECARD_MAX_FILE_MB", "0.01")
+    path = tmp_path / "referrals.csv"
+    path.write_text(REFERRALS_HEADER + "R1,C1,2011-04-05\n" * 1100)
+    assert path.stat().st_size == 35 + 1100 * 17
+    outcome = load_one(path)
+    assert (outcome.submission["status"], outcome.submission["error"]) == (
+        "rejected",
+        "the file is 0.0179 MB, more than the 0.01 MB a file may be (SCORECARD_MAX_FILE_MB)",
+    )
+    assert outcome.submission.get("sha256") is None  # never read, so never hashed
+    assert outcome.records is None
+    assert outcome.rejected.empty
+
+
+def test_a_formula_with_no_saved_value_is_a_rejected_row_that_keeps_only_its_shape(tmp_path):
+    # line 2's referral date is a formula openpyxl saved without a value; line 3 loads
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["referral_id", "child_id", "referral_date"])
+    sheet.append(["R1", "CHILD-77", "=DATE(2011,4,5)"])
+    sheet.append(["R2", "CHILD-78", "2011-04-06"])
+    path = tmp_path / "referrals.xlsx"
+    book.save(path)
+    outcome = load_one(path)
+    counts = [outcome.submission[key] for key in ("rows_read", "rows_loaded", "rows_rejected")]
+    assert counts == [2, 1, 1]
+    assert outcome.records["line_number"].tolist() == [3]
+    rejected = outcome.rejected[["line_number", "column_name", "reason", "raw_record"]]
+    assert rejected.to_dict(orient="records") == [
+        {
+            "line_number": 2,
+            "column_name": "referral_date",
+            "reason": "referral_date holds a formula with no saved value: open the workbook "
+            "in Excel and save it so the values are stored",
+            "raw_record": json.dumps({"field_count": 3}),
+        }
+    ]
+    assert "CHILD-7" not in outcome.rejected.to_string()
+
+
 # --- end to end: one build shared by the tests below ------------------------------------
 
 # Child ids are distinctive strings CHILD-ZQX-000n (and one distinctive number, stored as
