@@ -187,3 +187,38 @@ def test_the_published_marts_carry_their_descriptions(published):
     )
     assert undocumented == []
     assert len(query(warehouse, "SELECT * FROM duckdb_tables() WHERE schema_name = 'marts'")) == 7
+
+
+def test_a_folder_name_with_an_apostrophe_publishes(tmp_path: Path):
+    """Paths reach DuckDB as parameters, never as SQL text, so any folder name works."""
+    landing = land(tmp_path / "landing", TINY)
+    warehouse = tmp_path / "o'brien" / "scorecard.duckdb"
+    outcome = build(landing, warehouse)
+    assert outcome.published, outcome.message
+    assert query(warehouse, REF_COUNT_NOR) == [(1.0,)]
+
+
+def test_a_killed_publishers_copy_and_its_write_ahead_log_are_removed(tmp_path: Path):
+    from orchestration import warehouse as warehouse_module
+
+    work_db = tmp_path / ".scorecard.duckdb.work.duckdb"
+    with warehouse_module.connect(work_db):
+        pass
+    out = tmp_path / "scorecard.duckdb"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    alive = os.getppid()  # a publisher still at work keeps its copy
+    leftovers = [
+        tmp_path / f".scorecard.duckdb.{dead}.publishing",
+        tmp_path / f".scorecard.duckdb.{dead}.publishing.wal",
+    ]
+    kept = [
+        tmp_path / f".scorecard.duckdb.{alive}.publishing",
+        tmp_path / f".scorecard.duckdb.{alive}.publishing.wal",
+    ]
+    for path in leftovers + kept:
+        path.write_bytes(b"half-built")
+    warehouse_module.publish(work_db, out)
+    assert out.exists()
+    assert [path for path in leftovers if path.exists()] == []
+    assert [path for path in kept if path.exists()] == kept
