@@ -15,7 +15,7 @@ from dagster._utils.error import serializable_error_info_from_exc_info
 from orchestration.failures import explain
 from orchestration.settings import Settings
 from tests.conftest import land
-from tests.orchestration.test_publish import ROOT, TINY
+from tests.orchestration.test_publish import ROOT, TINY, cli_env
 
 OUT = Path("/data/out")
 SETTINGS = Settings.resolve("/data/landing", OUT / "scorecard.duckdb")
@@ -108,7 +108,9 @@ def scorecard_run(landing: Path, warehouse: Path, mount: str | None = None):
             pytest.skip("needs unshare (util-linux) for a private mount")
         script = f'{mount} || exit 77; shift; exec "$@"'
         command = ["unshare", "--mount", "sh", "-c", script, "sh", str(warehouse.parent), *command]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        command, cwd=ROOT, env=cli_env(), capture_output=True, text=True, timeout=300
+    )
     if mount and result.returncode == 77:
         pytest.skip(f"a private mount is not permitted here: {result.stderr.strip()}")
     return result

@@ -34,6 +34,13 @@ REF_COUNT_NOR = (
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment for a `scorecard run` subprocess: this one's, less the working
+    database an earlier in-process build left in it (assets/transform.py sets it for dbt)."""
+    env = {name: value for name, value in os.environ.items() if name != "SCORECARD_WORK_DB"}
+    return env | extra
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -280,7 +287,7 @@ def test_a_killed_run_takes_its_dbt_build_with_it(published):
             str(warehouse),
         ],  # fmt: skip
         cwd=ROOT,
-        env={**os.environ, "SCORECARD_LOG_LEVEL": "DEBUG"},
+        env=cli_env(SCORECARD_LOG_LEVEL="DEBUG"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -315,7 +322,7 @@ def test_scorecard_run_by_absolute_path_needs_no_dbt_on_path(tmp_path: Path):
     result = subprocess.run(
         [str(scorecard), "run", "--landing", str(landing), "--warehouse", str(warehouse)],
         cwd=tmp_path,
-        env={**os.environ, "PATH": "/usr/bin:/bin"},
+        env=cli_env(PATH="/usr/bin:/bin"),
         capture_output=True,
         text=True,
         timeout=300,
