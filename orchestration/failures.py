@@ -25,7 +25,8 @@ _FILE_REASON = (
     re.compile(r"\[Errno \d+\] (?P<reason>[^:\n]+): '(?P<path>[^\n]+)'"),
 )
 UNWRITABLE = ("Permission denied", "Read-only file system", "Operation not permitted")
-FULL = ("No space left on device", "Disk quota exceeded", "File too large")
+FULL = ("No space left on device", "Disk quota exceeded")
+TOO_LARGE = "File too large"  # a file size limit (ulimit -f), not a full disk
 
 
 def _chain(error: SerializableErrorInfo | None) -> Iterator[SerializableErrorInfo]:
@@ -55,6 +56,11 @@ def explain(error: SerializableErrorInfo, settings: Settings) -> str:
                 return (
                     f"{_name(path, settings)} cannot be written: the disk is full "
                     f"({reason.lower()}); free some space and run again."
+                )
+            if reason == TOO_LARGE:
+                return (
+                    f"{_name(path, settings)} cannot be written: it would be larger than "
+                    "this system's file size limit (ulimit -f); raise the limit and run again."
                 )
     deepest = errors[-1]
     message = deepest.message.strip().splitlines()[0] if deepest.message.strip() else ""

@@ -66,6 +66,14 @@ def test_a_full_disk_met_by_duckdb_names_the_write_ahead_log():
     )
 
 
+def test_a_file_size_limit_is_not_called_a_full_disk():
+    problem = OSError(errno.EFBIG, os.strerror(errno.EFBIG), str(WORK_DB))
+    assert explain(step_failure(problem), SETTINGS) == (
+        f"the working database {WORK_DB} cannot be written: it would be larger than this "
+        "system's file size limit (ulimit -f); raise the limit and run again."
+    )
+
+
 def test_a_folder_without_write_permission_is_named():
     problem = PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(OUT))
     assert explain(step_failure(problem), SETTINGS) == (
