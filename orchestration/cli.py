@@ -40,6 +40,7 @@ def _run(settings: Settings) -> int:
     if not outcome.published:
         return 1
     _print_audit(settings.warehouse)
+    _print_reference_warnings(settings.warehouse)
     return 0
 
 
@@ -54,6 +55,24 @@ def _print_audit(warehouse: Path) -> None:
         f"Files loaded: {loaded}; rejected whole: {rejected}; ignored: {ignored}; "
         f"rows rejected: {rows} (see audit.submissions and audit.rejected_rows)"
     )
+
+
+def _print_reference_warnings(warehouse: Path) -> None:
+    """A population or targets file missing or rejected whole still publishes, without
+    rates or RAG: say so on the console, not only in the audit."""
+    from orchestration.ingest import WITHOUT_REFERENCE
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rejected = con.execute(
+            "SELECT extract, path, error FROM audit.submissions WHERE district_code IS NULL "
+            "AND status = 'rejected' AND list_contains(?, extract) ORDER BY path",
+            [list(WITHOUT_REFERENCE)],
+        ).fetchall()
+    for extract, path, error in rejected:
+        if error.startswith(f"{path} is missing"):
+            print(f"Warning: {error}.")
+        else:
+            print(f"Warning: {path} was rejected whole ({error}): {WITHOUT_REFERENCE[extract]}.")
 
 
 def _fail(sentence: str, status: int) -> int:

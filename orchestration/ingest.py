@@ -466,7 +466,8 @@ def load_reference(
 
     Returns the load and the listed district codes. A districts.csv that is missing
     or rejected whole stops the run: nothing can be built without the districts.
-    A population.csv or targets.csv rejected whole reads as empty (and is reported).
+    A population.csv or targets.csv rejected whole or missing reads as empty (and is
+    reported as rejected).
     """
     load = Load()
     outcome = _load_districts(landing, now)
@@ -477,7 +478,37 @@ def load_reference(
         if landed.extract != "districts":
             contract = REFERENCE_FILES[landed.extract]
             load.add(load_file(landed, contract, context, None, now), f"raw.{contract.name}")
+    load.submissions.extend(_missing_reference(landing, now))
     return load, districts
+
+
+WITHOUT_REFERENCE = {
+    "population": "no population, so no rates",
+    "targets": "no targets, so no RAG ratings",
+}
+"""What the scorecard lacks when a reference file reads as empty."""
+
+
+def _missing_reference(landing: Landing, now: datetime) -> list[dict]:
+    """An absent population or targets file reads as empty, like one rejected whole,
+    and is reported like one: silence would publish a scorecard without rates or RAG."""
+    present = {landed.extract for landed in landing.reference}
+    present |= {item.extract for item in landing.seen}  # rejected by the scan (ambiguous)
+    return [
+        {
+            "reporting_month": None,
+            "district_code": None,
+            "extract": name,
+            "file_name": f"{name}.csv",
+            "path": f"reference/{name}.csv",
+            "sha256": None,
+            "status": "rejected",
+            "error": f"reference/{name}.csv is missing: {lacking}",
+            "loaded_at": now,
+        }
+        for name, lacking in WITHOUT_REFERENCE.items()
+        if name not in present
+    ]
 
 
 def write_reference(

@@ -12,14 +12,40 @@ from typing import Any
 
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MetadataValue, Output
+from dagster._utils import run_with_concurrent_update_guard
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.dbt_project import DagsterDbtProjectPreparer
+from dagster_shared.record import replace
 
+from orchestration import dbt_child
 from orchestration.assets import WAREHOUSE_POOL
 from orchestration.catalogue import DBT_PROJECT_DIR
 from orchestration.report import county_scorecard_markdown
 from orchestration.resources import ScorecardResource
 
-DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
+
+def dbt_resource(project: DbtProject) -> DbtCliResource:
+    """dbt from this interpreter's environment, as a child that dies with its parent
+    (orchestration.dbt_child), so neither PATH nor a killed run decides what dbt does."""
+    return DbtCliResource(project_dir=project, dbt_executable=str(dbt_child.dbt_executable()))
+
+
+class ScorecardPreparer(DagsterDbtProjectPreparer):
+    """Parses the project with the same dbt as the runs use (dagster-dbt's own preparer
+    takes dbt from PATH, which a scheduler's bare environment may lack)."""
+
+    def prepare(self, project: DbtProject) -> None:
+        run_with_concurrent_update_guard(project.manifest_path, self._parse, project=project)
+
+    def _parse(self, project: DbtProject) -> None:
+        dbt_resource(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
+
+
+def dbt_project(project_dir: Path) -> DbtProject:
+    return replace(DbtProject(project_dir=project_dir), preparer=ScorecardPreparer())
+
+
+DBT_PROJECT = dbt_project(DBT_PROJECT_DIR)
 SCORECARD_MONTHLY = AssetKey(["marts", "scorecard_monthly"])
 
 
