@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,3 +108,22 @@ def _positive(variable: str, default: float, kind: type) -> float:
     if not 0 < value < math.inf:
         raise ValueError(f"{variable} must be a positive number, not {text!r}")
     return value
+
+
+@contextmanager
+def work_db_for_dbt(work_db: Path) -> Iterator[None]:
+    """SCORECARD_WORK_DB (profiles.yml's path) for the dbt subprocess started inside.
+
+    dagster-dbt hands dbt the process environment and no other, so the value is set for
+    the invocation and the previous one restored after it: a test or CLI that runs
+    several builds in one process must never build in an earlier run's database.
+    """
+    previous = os.environ.get("SCORECARD_WORK_DB")
+    os.environ["SCORECARD_WORK_DB"] = str(work_db)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SCORECARD_WORK_DB", None)
+        else:
+            os.environ["SCORECARD_WORK_DB"] = previous

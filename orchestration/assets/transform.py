@@ -5,7 +5,6 @@ checks), against the working database. dbt costs seconds per invocation,
 so it is invoked once, not once per model or partition.
 """
 
-import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from orchestration.assets import WAREHOUSE_POOL
 from orchestration.catalogue import DBT_PROJECT_DIR
 from orchestration.report import county_scorecard_markdown
 from orchestration.resources import ScorecardResource
+from orchestration.settings import work_db_for_dbt
 
 
 def dbt_resource(project: DbtProject) -> DbtCliResource:
@@ -94,23 +94,24 @@ def scorecard_dbt(
     context: AssetExecutionContext, dbt: DbtCliResource, scorecard: ScorecardResource
 ) -> Iterator:
     settings = scorecard.settings()
-    # dbt reads the working database's path from the environment (profiles.yml): passing
-    # it as --vars would defeat dbt's partial parsing and double every build's cost.
-    os.environ["SCORECARD_WORK_DB"] = str(settings.work_db)
     # Model results are held until dbt has closed the database, so that their row
     # counts (and the county scorecard) can be read from it and shown with them.
     held = []
-    invocation = dbt.cli(
-        # unit tests prove the SQL in CI (tests/dbt); production builds run data tests only
-        ["build", "--exclude-resource-type", "unit_test"],
-        context=context,
-        target_path=Path("target"),  # shared, so dbt's partial parsing is reused
-    )
-    for event in invocation.stream():
-        if isinstance(event, Output):
-            held.append(event)
-        else:
-            yield event
+    # dbt reads the working database's path from the environment (profiles.yml): passing
+    # it as --vars would defeat dbt's partial parsing and double every build's cost. It is
+    # set only while dbt runs, so a later run in this process never inherits it.
+    with work_db_for_dbt(settings.work_db):
+        invocation = dbt.cli(
+            # unit tests prove the SQL in CI (tests/dbt); production builds run data tests only
+            ["build", "--exclude-resource-type", "unit_test"],
+            context=context,
+            target_path=Path("target"),  # shared, so dbt's partial parsing is reused
+        )
+        for event in invocation.stream():
+            if isinstance(event, Output):
+                held.append(event)
+            else:
+                yield event
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         tables = con.execute(
             "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
