@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
-from contracts.fields import parse_frame
+from contracts.fields import LENGTH, LINE_BREAK, is_shape_error, parse_frame
 
 
 class MissingColumns(Exception):
@@ -149,6 +149,12 @@ def _row_failures(
     owners = {check.error: check.name for check in schema.checks}
     cases["column_name"] = cases["check"].map(owners).fillna(cases["column"])
     cases = cases.drop_duplicates(["row", "column_name", "check"])
+    # a cell that fails its shape is judged on that alone: 'is not a valid date' adds nothing
+    shape = cases["check"].map(is_shape_error).astype(bool)
+    misshapen = cases.loc[shape, ["row", "column_name"]].drop_duplicates()
+    if not misshapen.empty:
+        cell = pd.MultiIndex.from_frame(cases[["row", "column_name"]])
+        cases = cases[shape | ~cell.isin(pd.MultiIndex.from_frame(misshapen))]
     cases["reason"] = [
         check if check in owners else _reason(column, check, value)
         for column, check, value in zip(
@@ -165,13 +171,38 @@ def _row_failures(
     return grouped.join(origin).reset_index()[["row", "file", *REJECTED_COLUMNS]]
 
 
+QUOTE_LIMIT = 64
+"""The longest failing value a reason repeats: enough for any real value's mistake."""
+
+
+def is_id_column(column: str) -> bool:
+    """extracts.md's id columns: an id may be personal (child_id) or point at one."""
+    return column.endswith("_id") or column == "team_code"
+
+
 def _reason(column: str, check: str, value: object) -> str:
-    """`referral_date is not a valid date (...): '31/02/2011'` (child ids are never quoted)."""
+    """`referral_date is not a valid date (...): '31/02/2011'`.
+
+    A failing value is quoted only when it can help and cannot leak: short, on one
+    line and not an id. A cell that failed its shape check is described by its length.
+    """
     if check == "not_nullable":
         return f"{column} is required but blank"
-    if column == "child_id" or not isinstance(value, str):
+    if is_shape_error(check):
+        length = len(value) if isinstance(value, str) else 0
+        return f"{column} {check.replace(LENGTH, str(length))}"
+    if not _quotable(column, value):
         return f"{column} {check}"
     return f"{column} {check}: '{value}'"
+
+
+def _quotable(column: str, value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) <= QUOTE_LIMIT
+        and not is_id_column(column)
+        and not LINE_BREAK.search(value)
+    )
 
 
 def _conflict_reasons(clashing: pd.DataFrame, ids: list[str]) -> pd.DataFrame:

@@ -12,6 +12,7 @@ All functions here are vectorised over a pandas Series: no per-row Python.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -136,6 +137,85 @@ def parse_frame(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame
     )
 
 
+# --- shape: how long a cell of each type can plausibly be -----------------------------
+
+LONGEST = {
+    "id": 64,
+    "code": 64,
+    "upper_code": 64,
+    "date": 32,
+    "number": 32,
+    "integer": 20,
+    "boolean": 8,
+    "text": 1000,
+}
+"""The most characters a cell of each type can plausibly hold.
+
+Generous beyond any real value, so no real cell is ever refused, yet short enough
+that a cell past it is plainly not a value but a fault (a quote not closed that
+swallowed the rows after it, or a pasted document), and its text is then never
+repeated anywhere. Ids: a GUID is 36 characters, an NHS number 10. Codes: the
+longest listed is 17. Dates: the longest form read, an .xlsx date-time with its
+time of day, is 19. Numbers: a double has 17 significant digits. Integers: a
+64-bit one has 19 digits and a sign. Booleans: `false` is 5. Text (a referral
+source, a district's name): a paragraph, not a file.
+"""
+
+LONGEST_FIELD = max(LONGEST.values())
+
+# every character str.splitlines breaks on; any of them would split the cell when shown
+_LINE_BREAK = "[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]"
+
+LINE_BREAK = re.compile(_LINE_BREAK)
+
+LENGTH = "{length}"
+"""Stands in a length error for the cell's length, which the reason states (not its text)."""
+
+LINE_BREAK_ERROR = "holds a line break (check the quotes on this line)"
+
+
+def length_error(field: str) -> str:
+    return f"is {LENGTH} characters long (at most {LONGEST[field]} allowed)"
+
+
+def is_shape_error(check: object) -> bool:
+    """A failed shape check: the cell is not plausible as its type, so its text is withheld."""
+    return isinstance(check, str) and (
+        check == LINE_BREAK_ERROR or (check.startswith("is {") and LENGTH in check)
+    )
+
+
+def has_line_break(values: pd.Series) -> pd.Series:
+    return text_of(values).str.contains(_LINE_BREAK, regex=True).fillna(False).astype(bool)
+
+
+def fits_shape(values: pd.Series, field: str) -> pd.Series:
+    """True where a cell is blank or plausible as ``field``: not over-long and, except
+    free text (where RFC 4180 allows a line break), on one line."""
+    text = text_of(values)
+    fits = ~(text.str.len() > LONGEST[field]).fillna(False).astype(bool)
+    return fits if field == "text" else fits & ~has_line_break(text)
+
+
+def same_shape(values: pd.Series) -> pd.Series:
+    """Each cell as ``#``s with its line breaks kept: the same length and shape, no text."""
+    return text_of(values).str.replace("[^" + _LINE_BREAK[1:], "#", regex=True)
+
+
+def shape_checks(field: str) -> list[Check]:
+    """Checked before anything else: a cell that fails is judged on its shape alone."""
+    limit = LONGEST[field]
+    checks = [
+        Check(
+            lambda s: ~(text_of(s).str.len() > limit).fillna(False).astype(bool),
+            error=length_error(field),
+        )
+    ]
+    if field != "text":
+        checks.append(Check(lambda s: ~has_line_break(s), error=LINE_BREAK_ERROR))
+    return checks
+
+
 # --- checks: why a cell cannot be parsed ---------------------------------------------
 
 
@@ -146,9 +226,10 @@ def is_date() -> Check:
     )
 
 
-def date_in_range(latest: date) -> Check:
-    """Every date must lie between 1990-01-01 and the last day of the reporting month."""
-    floor, ceiling = pd.Timestamp(DATE_FLOOR), pd.Timestamp(latest)
+def date_in_range(latest: date, earliest: date = DATE_FLOOR) -> Check:
+    """Every date must lie between ``earliest`` (1990-01-01 unless the field says
+    otherwise) and the last day of the reporting month."""
+    floor, ceiling = pd.Timestamp(earliest), pd.Timestamp(latest)
 
     # (not named in_range: pandera dispatches a check by its function's name)
     def within_dates(s: pd.Series) -> pd.Series:
@@ -157,7 +238,7 @@ def date_in_range(latest: date) -> Check:
 
     return Check(
         within_dates,
-        error=f"is outside the allowed range {DATE_FLOOR.isoformat()} to {latest.isoformat()}",
+        error=f"is outside the allowed range {earliest.isoformat()} to {latest.isoformat()}",
     )
 
 
@@ -213,13 +294,16 @@ def in_upper_codes(codes: Iterable[str], error: str) -> Check:
 # --- column factories ------------------------------------------------------------------
 
 
-def _column(field: str, required: bool, checks: list[Check], present: bool = True) -> pa.Column:
-    """A text column: ``required`` = a value is needed; ``present`` = the column must exist."""
+def _column(
+    field: str, required: bool, checks: list[Check], present: bool = True, shaped: bool = True
+) -> pa.Column:
+    """A text column: ``required`` = a value is needed; ``present`` = the column must exist;
+    ``shaped`` = its cells are checked for their type's length and line breaks first."""
     return pa.Column(
         None,  # text cells of any string dtype; the checks say what they must hold
         nullable=not required,
         required=present or required,
-        checks=checks,
+        checks=[*shape_checks(field), *checks] if shaped else checks,
         metadata={"field": field},
     )
 
@@ -240,8 +324,8 @@ def code(codes: Iterable[str], required: bool = True) -> pa.Column:
     return _column("code", required, [in_codes(codes)], present=required)
 
 
-def date_field(latest: date, required: bool = False) -> pa.Column:
-    return _column("date", required, [is_date(), date_in_range(latest)], present=required)
+def date_field(latest: date, required: bool = False, earliest: date = DATE_FLOOR) -> pa.Column:
+    return _column("date", required, [is_date(), date_in_range(latest, earliest)], present=required)
 
 
 def number(required: bool = True, **bounds: float) -> pa.Column:
@@ -257,8 +341,10 @@ def boolean(required: bool = True) -> pa.Column:
 
 
 def unchecked(field: str, present: bool = True) -> pa.Column:
-    """A column whose rules depend on another column: the extract's row checks own them."""
-    return _column(field, False, [], present=present)
+    """A column whose rules depend on another column: the extract's row checks own them
+    (even its shape: allocations' unallocated_since is ignored, malformed or not, when a
+    worker is named)."""
+    return _column(field, False, [], present=present, shaped=False)
 
 
 def upper_code(checks: list[Check], required: bool = True) -> pa.Column:

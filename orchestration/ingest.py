@@ -22,11 +22,13 @@ import duckdb
 import pandas as pd
 
 from contracts.base import Contract, missing_columns, validate_files
+from contracts.fields import fits_shape, same_shape, text_of
 from contracts.registry import DISTRICT_EXTRACTS, REFERENCE_FILES
 from orchestration import warehouse
 from orchestration.landing import Landed, Landing, Seen, match_files
 from orchestration.pseudonym import Pseudonymiser
-from orchestration.reading import FileRejected, Parsed, cells_of, parse
+from orchestration.reading import FileRejected, Parsed, cells_of, check_file_size, parse
+from orchestration.settings import Limits
 from orchestration.working_days import FIRST_YEAR, bank_holidays
 
 
@@ -135,15 +137,18 @@ def _parse(
         "file_name": landed.path.name,
         "path": landed.relative,
     }
+    limits = Limits.resolve()
     try:
-        data = _read_without_following_links(landed.path)
+        data = _read_without_following_links(landed.path, limits)
     except OSError as problem:
         return _rejected(
             {**scope, "loaded_at": now}, f"the file could not be read ({problem.strerror})"
         )
+    except FileRejected as rejection:
+        return _rejected({**scope, "loaded_at": now}, str(rejection))
     submission = {**scope, "sha256": hashlib.sha256(data).hexdigest(), "loaded_at": now}
     try:
-        return _Parsed(scope, submission, parse(landed.path.name, data))
+        return _Parsed(scope, submission, parse(landed.path.name, data, limits))
     except FileRejected as rejection:
         return _rejected(submission, str(rejection))
 
@@ -191,16 +196,26 @@ def load_files(
         return load
     cells = batch.cells[batch.cells.index.get_level_values("file").isin(judged)]
     if "child_id" in cells:
-        pseudonyms = pseudonymiser.column(cells["child_id"]) if pseudonymiser else None
-        cells = cells.assign(child_id=pseudonyms)
+        cells = cells.assign(child_id=_pseudonymised(cells["child_id"], pseudonymiser))
     judgement = validate_files(cells, contract, schema)
 
     scopes = pd.DataFrame([{"file": number, **ready[number].scope} for number in judged])
     ragged = batch.ragged[batch.ragged["file"].isin(judged)]
-    rejected = pd.concat([judgement.rejected, _ragged_rejections(ragged)], ignore_index=True)
-    rejected = rejected.assign(raw_record=_raw_records(cells, ragged, rejected)).merge(
-        scopes, on="file"
+    broken = batch.broken[batch.broken["file"].isin(judged)]
+    problems = batch.problems[batch.problems["file"].isin(judged)]
+    rejected = pd.concat(
+        [
+            judgement.rejected,
+            _ragged_rejections(ragged),
+            _broken_rejections(broken),
+            problems.drop(columns="field_count"),
+        ],
+        ignore_index=True,
     )
+    # a ragged row or one with an unreadable cell keeps only its shape
+    shaped = pd.concat([ragged, problems])[["file", "line_number", "field_count"]]
+    raw_records = _raw_records(cells, shaped, broken, rejected, contract.fields())
+    rejected = rejected.assign(raw_record=raw_records).merge(scopes, on="file")
     # reference tables have no submission columns (and districts has its own district_code)
     source = ["file_name"] if contract.kind == "reference" else list(_SUBMISSION_COLUMNS)
     records = judgement.records.reset_index().merge(scopes[["file", *source]], on="file")
@@ -260,33 +275,99 @@ def _ragged_rejections(ragged: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _raw_records(cells: pd.DataFrame, ragged: pd.DataFrame, rejected: pd.DataFrame) -> list[str]:
+def _pseudonymised(child_ids: pd.Series, pseudonymiser: Pseudonymiser | None) -> pd.Series:
+    """Child ids as pseudonyms; one that fails an id's shape check becomes a stand-in.
+
+    A 100-character or multi-line "child id" is a fault, not a child: its pseudonym
+    would pass as one. The stand-in (``#`` for each character, line breaks kept)
+    fails the same check with the same length, so the row is rejected for it, and
+    no character of it goes further.
+    """
+    fits = fits_shape(child_ids, "id")
+    pseudonyms = pseudonymiser.column(child_ids.where(fits)) if pseudonymiser else None
+    if pseudonyms is None or fits.all():
+        return pseudonyms
+    return pseudonyms.where(fits, same_shape(child_ids[~fits]).astype(object))
+
+
+def _broken_rejections(broken: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "file": broken["file"],
+            "line_number": broken["line_number"],
+            "column_name": broken["column_name"],
+            "reason": [
+                f"a quote {f'in {column} ' if isinstance(column, str) else ''}on this line is "
+                f"not closed, so the row runs on to line {last}: close or remove it (the lines "
+                "after this one are read as rows of their own)"
+                for column, last in zip(broken["column_name"], broken["last_line"], strict=True)
+            ],
+        }
+    )
+
+
+def _raw_records(
+    cells: pd.DataFrame,
+    shaped: pd.DataFrame,
+    broken: pd.DataFrame,
+    rejected: pd.DataFrame,
+    fields: dict[str, str],
+) -> list[str]:
     """Each rejected row's contract columns as landed, as JSON (child_id pseudonymised).
 
     Extra columns are left out: they are ignored anyway, and one such as a child's
-    name would otherwise reach the audit raw. A ragged row's fields cannot be matched
-    to the header, so a raw child id could sit under any name: only its shape is kept,
-    and its line tells where to look.
+    name would otherwise reach the audit raw. A cell that failed its type's shape
+    check (over-long, or a line break where none belongs) is withheld, its length
+    kept: it may hold the rows a runaway quote swallowed. A ragged row's fields
+    cannot be matched to the header, so a raw child id could sit under any name; a
+    row with a formula saved without its value never reached the cells to be
+    pseudonymised (``shaped`` holds both); and a broken row (a quote not closed) holds
+    the lines after it: only their shape is kept, and the line tells where to look.
     """
     keys = pd.MultiIndex.from_frame(rejected[["file", "line_number"]])
-    rows = cells.reindex(keys).astype(object)
+    rows = cells.reindex(keys)
+    for column in rows.columns:
+        misshapen = ~fits_shape(rows[column], fields.get(column, "text"))
+        if misshapen.any():
+            withheld = "(withheld: " + text_of(rows[column]).str.len().astype("string")
+            rows[column] = text_of(rows[column]).mask(misshapen, withheld + " characters)")
+    rows = rows.astype(object)
     rows = rows.where(rows.notna(), None)
-    ragged_keys = pd.MultiIndex.from_frame(ragged[["file", "line_number"]])
-    shapes = dict(zip(ragged_keys, ragged["field_count"], strict=True))
+    shaped_keys = pd.MultiIndex.from_frame(shaped[["file", "line_number"]])
+    broken_keys = pd.MultiIndex.from_frame(broken[["file", "line_number"]])
+    shapes = {
+        key: {"field_count": int(count)}
+        for key, count in zip(shaped_keys, shaped["field_count"], strict=True)
+    }
+    shapes |= {
+        key: {"field_count": int(count), "line_count": int(last - first + 1)}
+        for key, count, first, last in zip(
+            broken_keys,
+            broken["field_count"],
+            broken["line_number"],
+            broken["last_line"],
+            strict=True,
+        )
+    }
     columns = list(rows.columns)
     return [
-        json.dumps({"field_count": int(shapes[key])})
+        json.dumps(shapes[key])
         if key in shapes
         else json.dumps(dict(zip(columns, values, strict=True)), ensure_ascii=False)
         for key, values in zip(keys, rows.itertuples(index=False, name=None), strict=True)
     ]
 
 
-def _read_without_following_links(path: Path) -> bytes:
-    """The landing's links are never followed, even one swapped in since the scan."""
+def _read_without_following_links(path: Path, limits: Limits) -> bytes:
+    """The landing's links are never followed, even one swapped in since the scan.
+
+    A file past the size limit is rejected before it is read into memory; one that
+    grows after the check is read only to just past the limit, for parse to reject.
+    """
     descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     with os.fdopen(descriptor, "rb") as handle:
-        return handle.read()
+        check_file_size(os.fstat(handle.fileno()).st_size, limits)
+        return handle.read(limits.max_file_bytes + 1)
 
 
 def load_district_month(
@@ -389,7 +470,8 @@ def load_reference(
 
     Returns the load and the listed district codes. A districts.csv that is missing
     or rejected whole stops the run: nothing can be built without the districts.
-    A population.csv or targets.csv rejected whole reads as empty (and is reported).
+    A population.csv or targets.csv rejected whole or missing reads as empty (and is
+    reported as rejected).
     """
     load = Load()
     outcome = _load_districts(landing, now)
@@ -400,7 +482,37 @@ def load_reference(
         if landed.extract != "districts":
             contract = REFERENCE_FILES[landed.extract]
             load.add(load_file(landed, contract, context, None, now), f"raw.{contract.name}")
+    load.submissions.extend(_missing_reference(landing, now))
     return load, districts
+
+
+WITHOUT_REFERENCE = {
+    "population": "no population, so no rates",
+    "targets": "no targets, so no RAG ratings",
+}
+"""What the scorecard lacks when a reference file reads as empty."""
+
+
+def _missing_reference(landing: Landing, now: datetime) -> list[dict]:
+    """An absent population or targets file reads as empty, like one rejected whole,
+    and is reported like one: silence would publish a scorecard without rates or RAG."""
+    present = {landed.extract for landed in landing.reference}
+    present |= {item.extract for item in landing.seen}  # rejected by the scan (ambiguous)
+    return [
+        {
+            "reporting_month": None,
+            "district_code": None,
+            "extract": name,
+            "file_name": f"{name}.csv",
+            "path": f"reference/{name}.csv",
+            "sha256": None,
+            "status": "rejected",
+            "error": f"reference/{name}.csv is missing: {lacking}",
+            "loaded_at": now,
+        }
+        for name, lacking in WITHOUT_REFERENCE.items()
+        if name not in present
+    ]
 
 
 def write_reference(

@@ -16,6 +16,7 @@ from dagster import AssetCheckSeverity, DagsterInstance
 
 from orchestration import ingest
 from orchestration.assets.quality import NOT_SHRUNK
+from orchestration.failures import explain
 from orchestration.landing import scan_landing
 from orchestration.partitions import DISTRICTS, MONTHS, district_month_key, register
 from orchestration.pseudonym import KeyRejected, load_key
@@ -56,8 +57,10 @@ def build_warehouse(settings: Settings) -> Outcome:
     from orchestration.definitions import defs  # deferred: loading it parses dbt
 
     run_config = {
+        # Dagster logs a failed step with its stack trace at ERROR; the CLI says the cause
+        # in a sentence instead (orchestration.failures), so by default the console is quiet.
         "loggers": {
-            "console": {"config": {"log_level": os.getenv("SCORECARD_LOG_LEVEL", "WARNING")}}
+            "console": {"config": {"log_level": os.getenv("SCORECARD_LOG_LEVEL", "CRITICAL")}}
         },
         "resources": {
             "scorecard": {
@@ -90,7 +93,7 @@ def build_warehouse(settings: Settings) -> Outcome:
     if not result.success:
         failure = next(
             (
-                event.event_specific_data.error.message.strip()
+                explain(event.event_specific_data.error, settings)
                 for event in result.all_events
                 if event.is_step_failure
             ),

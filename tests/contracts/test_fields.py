@@ -88,14 +88,51 @@ def test_a_date_before_1990_or_after_the_reporting_month_is_a_row_error(cell):
     ]
 
 
-@pytest.mark.parametrize("cell", ["1989-12-31", "2011-05-01"])
+@pytest.mark.parametrize("cell", ["1985-12-31", "2011-05-01"])
 def test_an_optional_date_is_range_checked_too(cell):
     validated = judge_csv("referrals", f"{REFERRAL_HEADER}R1,C1,2011-04-05,,{cell}\n")
     assert rejections(validated) == [
         (
             2,
             "date_of_birth",
-            f"date_of_birth is outside the allowed range 1990-01-01 to 2011-04-30: '{cell}'",
+            f"date_of_birth is outside the allowed range 1986-01-01 to 2011-04-30: '{cell}'",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("month_end", "earliest", "day_before"),
+    [
+        (date(2011, 4, 30), "1986-01-01", "1985-12-31"),
+        (date(2012, 1, 31), "1987-01-01", "1986-12-31"),
+    ],
+)
+def test_a_date_of_birth_reaches_back_to_1_january_25_years_before_the_reporting_year(
+    month_end, earliest, day_before
+):
+    validated = judge_csv(
+        "referrals",
+        f"{REFERRAL_HEADER}R1,C1,2011-04-05,,{earliest}\nR2,C2,2011-04-05,,{day_before}\n",
+        month_end=month_end,
+    )
+    assert record(validated, 2)["date_of_birth"] == pd.Timestamp(earliest)
+    assert rejections(validated) == [
+        (
+            3,
+            "date_of_birth",
+            f"date_of_birth is outside the allowed range {earliest} to {month_end}: '{day_before}'",
+        )
+    ]
+
+
+def test_every_date_but_the_date_of_birth_still_starts_at_1990():
+    # a referral in 1989 with a child born in 1989: only the referral is out of range
+    validated = judge_csv("referrals", f"{REFERRAL_HEADER}R1,C1,1989-12-31,,1989-12-31\n")
+    assert rejections(validated) == [
+        (
+            2,
+            "referral_date",
+            "referral_date is outside the allowed range 1990-01-01 to 2011-04-30: '1989-12-31'",
         )
     ]
 
@@ -236,3 +273,88 @@ def test_ids_keep_leading_zeros():
     validated = judge_csv("referrals", REFERRAL_HEADER + "007,0042,2011-04-05,,\n")
     assert record(validated, 2)["referral_id"] == "007"
     assert record(validated, 2)["child_id"] == "0042"
+
+
+# --- shape: a cell longer than its type can be, or a line break where none belongs ------
+
+POPULATION_HEADER = "district_code,year,population_0_17\n"
+
+
+@pytest.mark.parametrize(
+    ("extract", "row", "column", "length", "limit"),
+    [
+        ("referrals", REFERRAL_HEADER + "{cell},C1,2011-04-05,,\n", "referral_id", 65, 64),
+        ("referrals", REFERRAL_HEADER + "R1,C1,{cell},,\n", "referral_date", 33, 32),
+        (
+            "referrals",
+            REFERRAL_HEADER + "R1,C1,2011-04-05,{cell},\n",
+            "referral_source",
+            1001,
+            1000,
+        ),
+        ("workforce", WORKER_HEADER + "W1,T1,{cell},yes,agency,1\n", "team_type", 65, 64),
+        ("workforce", WORKER_HEADER + "W1,T1,fieldwork,{cell},agency,1\n", "case_holding", 9, 8),
+        ("workforce", WORKER_HEADER + "W1,T1,fieldwork,yes,agency,{cell}\n", "fte", 33, 32),
+        ("population", POPULATION_HEADER + "NOR,{cell},100\n", "year", 21, 20),
+    ],
+    ids=["id", "date", "text", "code", "boolean", "number", "integer"],
+)
+def test_a_cell_longer_than_its_type_allows_is_a_row_error_stating_its_length_not_its_text(
+    extract, row, column, length, limit
+):
+    cell = "7" * length
+    validated = judge_csv(extract, row.format(cell=cell))
+    # one reason for the cell: its length, not also 'is not a valid date' and the like
+    assert rejections(validated) == [
+        (2, column, f"{column} is {length} characters long (at most {limit} allowed)")
+    ]
+    assert cell not in validated.rejected.to_string()
+
+
+def test_a_cell_as_long_as_its_type_allows_is_judged_as_usual():
+    validated = judge_csv("workforce", WORKER_HEADER + f"W1,T1,{'x' * 64},yes,agency,1\n")
+    ((line, column, reason),) = rejections(validated)
+    assert (line, column) == (2, "team_type")
+    assert reason.endswith(f": '{'x' * 64}'")  # short and single-line: quoted
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "reason"),
+    [
+        (
+            '"R1\nR1b",C1,2011-04-05,,\n',
+            "referral_id",
+            "referral_id holds a line break (check the quotes on this line)",
+        ),
+        (
+            'R1,"C1\nC1b",2011-04-05,,\n',
+            "child_id",
+            "child_id holds a line break (check the quotes on this line)",
+        ),
+        (
+            'R1,C1,"2011-04-05\nx",,\n',
+            "referral_date",
+            "referral_date holds a line break (check the quotes on this line)",
+        ),
+    ],
+    ids=["id", "child id", "date"],
+)
+def test_a_line_break_outside_a_text_cell_is_a_row_error_never_quoted(row, column, reason):
+    validated = judge_csv("referrals", REFERRAL_HEADER + row)
+    assert rejections(validated) == [(2, column, reason)]
+    assert "1b" not in validated.rejected.to_string()
+    assert "\nx" not in validated.rejected.to_string()
+
+
+def test_a_line_break_inside_a_text_cell_is_allowed():
+    validated = judge_csv("referrals", REFERRAL_HEADER + 'R1,C1,2011-04-05,"Police\nNorth",\n')
+    assert rejections(validated) == []
+    assert record(validated, 2)["referral_source"] == "Police\nNorth"
+
+
+def test_a_failing_value_in_an_id_column_is_never_quoted():
+    from contracts.base import _reason
+
+    assert _reason("worker_id", "is not listed", "W1") == "worker_id is not listed"
+    assert _reason("team_code", "is not listed", "T1") == "team_code is not listed"
+    assert _reason("district_code", "is not listed", "XYZ") == "district_code is not listed: 'XYZ'"

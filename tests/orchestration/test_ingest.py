@@ -119,8 +119,12 @@ def test_raw_record_holds_the_row_as_landed_with_the_child_id_pseudonymised(tmp_
         (b"referral_id,child_id\nR1,\x81\n", "the file is neither UTF-8 nor Windows-1252 text"),
         (b"referral_id,child_id,Child ID\nR1,C1,C1\n", "the header names column child_id more"),
         (b"referral_id,referral_date\nR1,2011-04-05\n", "required column(s) missing: child_id"),
+        (
+            "referral_id,child_id\nR1,C1\n".encode("utf-16"),
+            "the file is UTF-16 text; save it as CSV UTF-8",
+        ),
     ],
-    ids=["zero bytes", "undecodable", "duplicate header", "missing column"],
+    ids=["zero bytes", "undecodable", "duplicate header", "missing column", "UTF-16"],
 )
 def test_a_file_rejected_whole_has_one_reason_and_no_rejected_rows(tmp_path, content, error):
     path = tmp_path / "referrals.csv"
@@ -156,6 +160,104 @@ def test_every_row_read_is_loaded_or_rejected(tmp_path):
     assert counts == [6, 2, 4]
 
 
+def test_an_unclosed_quote_loses_no_row_and_leaks_no_cell_text(tmp_path):
+    # line 3's quote is never closed: it is one row error, and lines 4 and 5 still load
+    path = tmp_path / "referrals.csv"
+    path.write_text(
+        REFERRALS_HEADER
+        + "R1,CHILD-A1,2011-04-05\n"
+        + 'R2,"CHILD-A2,2011-04-05\n'
+        + "R3,CHILD-A3,2011-04-05\n"
+        + "R4,CHILD-A4,2011-04-05\n"
+    )
+    outcome = load_one(path)
+    counts = [outcome.submission[key] for key in ("rows_read", "rows_loaded", "rows_rejected")]
+    assert counts == [4, 3, 1]
+    assert outcome.records["line_number"].tolist() == [2, 4, 5]
+    rejected = outcome.rejected[["line_number", "column_name", "reason", "raw_record"]]
+    assert rejected.to_dict(orient="records") == [
+        {
+            "line_number": 3,
+            "column_name": "child_id",
+            "reason": "a quote in child_id on this line is not closed, so the row runs on to "
+            "line 5: close or remove it (the lines after this one are read as rows of their own)",
+            "raw_record": json.dumps({"field_count": 2, "line_count": 3}),
+        }
+    ]
+    assert "CHILD-A" not in outcome.rejected.to_string()
+    assert "CHILD-A" not in str(outcome.submission)
+
+
+def test_a_cell_that_fails_its_shape_check_is_withheld_from_raw_record(tmp_path):
+    path = tmp_path / "referrals.csv"
+    path.write_text(REFERRALS_HEADER + f"R1,CHILD-77,{'9' * 412}\n" + 'R2,CHILD-78,"1/4\n2011"\n')
+    outcome = load_one(path)
+    rejected = outcome.rejected[["line_number", "reason"]]
+    assert rejected.to_dict(orient="records") == [
+        {"line_number": 2, "reason": "referral_date is 412 characters long (at most 32 allowed)"},
+        {
+            "line_number": 3,
+            "reason": "referral_date holds a line break (check the quotes on this line)",
+        },
+    ]
+    assert [json.loads(record) for record in outcome.rejected["raw_record"]] == [
+        {
+            "referral_id": "R1",
+            "child_id": pseudonym("CHILD-77"),
+            "referral_date": "(withheld: 412 characters)",
+        },
+        {
+            "referral_id": "R2",
+            "child_id": pseudonym("CHILD-78"),
+            "referral_date": "(withheld: 8 characters)",
+        },
+    ]
+
+
+def test_an_over_long_child_id_is_rejected_for_its_length_not_pseudonymised(tmp_path):
+    child_id = "CHILD-" + "9" * 94
+    path = tmp_path / "referrals.csv"
+    path.write_text(REFERRALS_HEADER + f"R1,{child_id},2011-04-05\n")
+    outcome = load_one(path)
+    assert outcome.rejected["reason"].tolist() == [
+        "child_id is 100 characters long (at most 64 allowed)"
+    ]
+    assert json.loads(outcome.rejected["raw_record"].iloc[0])["child_id"] == (
+        "(withheld: 100 characters)"
+    )
+    assert "999" not in outcome.rejected.to_string()
+
+
+def test_a_child_id_with_a_unicode_line_separator_is_rejected_not_pseudonymised(tmp_path):
+    path = tmp_path / "referrals.csv"
+    path.write_text(REFERRALS_HEADER + "R1,CHILD-5\u2028X,2011-04-05\n", encoding="utf-8")
+    outcome = load_one(path)
+    assert outcome.records.empty
+    assert outcome.rejected["reason"].tolist() == [
+        "child_id holds a line break (check the quotes on this line)"
+    ]
+    assert json.loads(outcome.rejected["raw_record"].iloc[0])["child_id"] == (
+        "(withheld: 9 characters)"
+    )
+
+
+def test_a_field_over_the_csv_modules_limit_is_a_row_error_not_a_file_rejection(tmp_path):
+    path = tmp_path / "referrals.csv"
+    path.write_text(
+        "referral_id,child_id,referral_date,referral_source\n"
+        + f"R1,C1,2011-04-05,{'x' * 200_000}\nR2,C2,2011-04-05,Police\n"
+    )
+    outcome = load_one(path)
+    counts = [outcome.submission[key] for key in ("rows_read", "rows_loaded", "rows_rejected")]
+    assert (outcome.submission["status"], counts) == ("loaded", [2, 1, 1])
+    assert outcome.rejected["reason"].tolist() == [
+        "referral_source is 200000 characters long (at most 1000 allowed)"
+    ]
+    assert json.loads(outcome.rejected["raw_record"].iloc[0])["referral_source"] == (
+        "(withheld: 200000 characters)"
+    )
+
+
 # --- partitions in the working database ------------------------------------------------
 
 
@@ -174,7 +276,7 @@ def test_a_file_rejected_whole_is_not_submitted_while_others_load(landing, tmp_p
     assert query(
         work_db,
         "SELECT path, status, error FROM audit.submissions "
-        "WHERE extract IS DISTINCT FROM 'districts' ORDER BY path",
+        "WHERE path NOT LIKE 'reference/%' ORDER BY path",
     ) == [
         ("2011-04/NOR/cp_plans.csv", "loaded", None),
         ("2011-04/NOR/referrals.csv", "rejected", "required column(s) missing: child_id"),
@@ -182,6 +284,31 @@ def test_a_file_rejected_whole_is_not_submitted_while_others_load(landing, tmp_p
     ]
     assert query(work_db, "SELECT district_code, referral_id FROM raw.referrals") == [("SOU", "R1")]
     assert query(work_db, "SELECT district_code, plan_id FROM raw.cp_plans") == [("NOR", "P1")]
+    assert query(work_db, "SELECT count(*) FROM audit.rejected_rows") == [(0,)]
+
+
+FORMULA_LIKE = ['=HYPERLINK("http://x.test","click")', "+cmd|' /C calc'!A0", "@SUM(A1:A2)", "-1+2"]
+
+
+def test_text_that_looks_like_a_spreadsheet_formula_lands_verbatim(landing, tmp_path, load_into):
+    """Kept as landed: neutralising formulas is for whoever exports to a spreadsheet."""
+    quoted = "".join(
+        f'R{number},C{number},2011-04-05,"{text.replace(chr(34), 2 * chr(34))}"\n'
+        for number, text in enumerate(FORMULA_LIKE, start=1)
+    )
+    land(
+        landing,
+        {
+            "reference/districts.csv": DISTRICTS_CSV,
+            "2011-04/NOR/referrals.csv": REFERRALS_HEADER.replace("\n", ",referral_source\n")
+            + quoted,
+        },
+    )
+    work_db = tmp_path / "work.duckdb"
+    load_into(landing, work_db)
+    assert query(work_db, "SELECT referral_source FROM raw.referrals ORDER BY referral_id") == [
+        (text,) for text in FORMULA_LIKE
+    ]
     assert query(work_db, "SELECT count(*) FROM audit.rejected_rows") == [(0,)]
 
 
@@ -262,7 +389,8 @@ def test_reloading_the_same_submission_changes_nothing(landing, tmp_path, load_i
     # same rows in every table, and every audit row keeps its first loaded_at
     assert snapshot(work_db) == first
     assert {loaded_at for *_, loaded_at in first["audit.submissions"]} == {FIRST_RUN}
-    assert len(first["audit.submissions"]) == 5
+    # 5 items landed, plus population.csv and targets.csv reported missing
+    assert len(first["audit.submissions"]) == 7
     assert len(first["raw.referrals"]) == 1
     assert len(first["audit.rejected_rows"]) == 1
 
@@ -361,7 +489,9 @@ def test_population_or_targets_rejected_whole_read_as_empty_and_are_reported(
         work_db,
         "SELECT path, status FROM audit.submissions WHERE extract <> 'districts' ORDER BY path",
     )
-    assert reported == [(path, "rejected") for path in sorted(files)]
+    # a population.csv not landed at all is reported too, as missing
+    missing = [] if "reference/population.csv" in files else ["reference/population.csv"]
+    assert reported == [(path, "rejected") for path in sorted([*files, *missing])]
 
 
 # --- pseudonyms ------------------------------------------------------------------------
@@ -372,6 +502,48 @@ def test_a_blank_child_id_is_rejected_as_blank_not_pseudonymised(tmp_path):
     path.write_text(REFERRALS_HEADER + "R1,   ,2011-04-05\n")
     outcome = load_one(path)
     assert outcome.rejected["reason"].tolist() == ["child_id is required but blank"]
+
+
+def test_a_file_past_the_size_limit_is_rejected_whole_without_being_read(tmp_path, monkeypatch):
+    # 0.01 MB is 10,485 bytes; the file is 35 + 1,100 * 17 = 18,735 bytes (0.0179 MB)
+    monkeypatch.setenv("SCORECARD_MAX_FILE_MB", "0.01")
+    path = tmp_path / "referrals.csv"
+    path.write_text(REFERRALS_HEADER + "R1,C1,2011-04-05\n" * 1100)
+    assert path.stat().st_size == 35 + 1100 * 17
+    outcome = load_one(path)
+    assert (outcome.submission["status"], outcome.submission["error"]) == (
+        "rejected",
+        "the file is 0.0179 MB, more than the 0.01 MB a file may be (SCORECARD_MAX_FILE_MB)",
+    )
+    assert outcome.submission.get("sha256") is None  # never read, so never hashed
+    assert outcome.records is None
+    assert outcome.rejected.empty
+
+
+def test_a_formula_with_no_saved_value_is_a_rejected_row_that_keeps_only_its_shape(tmp_path):
+    # line 2's referral date is a formula openpyxl saved without a value; line 3 loads
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["referral_id", "child_id", "referral_date"])
+    sheet.append(["R1", "CHILD-77", "=DATE(2011,4,5)"])
+    sheet.append(["R2", "CHILD-78", "2011-04-06"])
+    path = tmp_path / "referrals.xlsx"
+    book.save(path)
+    outcome = load_one(path)
+    counts = [outcome.submission[key] for key in ("rows_read", "rows_loaded", "rows_rejected")]
+    assert counts == [2, 1, 1]
+    assert outcome.records["line_number"].tolist() == [3]
+    rejected = outcome.rejected[["line_number", "column_name", "reason", "raw_record"]]
+    assert rejected.to_dict(orient="records") == [
+        {
+            "line_number": 2,
+            "column_name": "referral_date",
+            "reason": "referral_date holds a formula with no saved value: open the workbook "
+            "in Excel and save it so the values are stored",
+            "raw_record": json.dumps({"field_count": 3}),
+        }
+    ]
+    assert "CHILD-7" not in outcome.rejected.to_string()
 
 
 # --- end to end: one build shared by the tests below ------------------------------------

@@ -1,6 +1,7 @@
 """Publishing is safe for BI: atomic, never blocked by readers, untouched by failed or
 killed runs, gated by the blocking checks, and readable by a DuckDB 1.4 client."""
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -31,6 +32,13 @@ REF_COUNT_NOR = (
     "WHERE district_code = 'NOR' AND indicator_code = 'REF_COUNT'"
 )
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment for a `scorecard run` subprocess: this one's, less the working
+    database an earlier in-process build left in it (assets/transform.py sets it for dbt)."""
+    env = {name: value for name, value in os.environ.items() if name != "SCORECARD_WORK_DB"}
+    return env | extra
 
 
 def sha256(path: Path) -> str:
@@ -189,6 +197,140 @@ def test_the_published_marts_carry_their_descriptions(published):
     assert len(query(warehouse, "SELECT * FROM duckdb_tables() WHERE schema_name = 'marts'")) == 7
 
 
+def test_a_folder_name_with_an_apostrophe_publishes(tmp_path: Path):
+    """Paths reach DuckDB as parameters, never as SQL text, so any folder name works."""
+    landing = land(tmp_path / "landing", TINY)
+    warehouse = tmp_path / "o'brien" / "scorecard.duckdb"
+    outcome = build(landing, warehouse)
+    assert outcome.published, outcome.message
+    assert query(warehouse, REF_COUNT_NOR) == [(1.0,)]
+
+
+def test_a_killed_publishers_copy_and_its_write_ahead_log_are_removed(tmp_path: Path):
+    from orchestration import warehouse as warehouse_module
+
+    work_db = tmp_path / ".scorecard.duckdb.work.duckdb"
+    with warehouse_module.connect(work_db):
+        pass
+    out = tmp_path / "scorecard.duckdb"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    alive = os.getppid()  # a publisher still at work keeps its copy
+    leftovers = [
+        tmp_path / f".scorecard.duckdb.{dead}.publishing",
+        tmp_path / f".scorecard.duckdb.{dead}.publishing.wal",
+    ]
+    kept = [
+        tmp_path / f".scorecard.duckdb.{alive}.publishing",
+        tmp_path / f".scorecard.duckdb.{alive}.publishing.wal",
+    ]
+    for path in leftovers + kept:
+        path.write_bytes(b"half-built")
+    warehouse_module.publish(work_db, out)
+    assert out.exists()
+    assert [path for path in leftovers if path.exists()] == []
+    assert [path for path in kept if path.exists()] == kept
+
+
+def _processes() -> dict[int, tuple[int, str, str]]:
+    """Every process now: pid -> (parent pid, state, command line)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        state, parent = stat.rsplit(")", 1)[1].split()[:2]
+        found[int(entry.name)] = (int(parent), state, command)
+    return found
+
+
+def _dbt_builds_under(root: int) -> list[int]:
+    processes = _processes()
+
+    def descends(pid: int) -> bool:
+        while pid in processes and pid > 1:
+            pid = processes[pid][0]
+            if pid == root:
+                return True
+        return False
+
+    return [
+        pid
+        for pid, (_, state, command) in processes.items()
+        if "dbt" in command and " build " in command and state != "Z" and descends(pid)
+    ]
+
+
+def _running(pid: int) -> bool:
+    process = _processes().get(pid)
+    return process is not None and process[1] != "Z"
+
+
+def test_a_killed_run_takes_its_dbt_build_with_it(published):
+    """SIGKILL reaches only the CLI (as the OOM killer's would): dbt must not live on
+    writing the working database, where the next run would collide with it."""
+    landing, warehouse = published
+    land(landing, {"2011-04/NOR/referrals.csv": ANOTHER_REFERRAL})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "orchestration.cli",
+            "run",
+            "--landing",
+            str(landing),
+            "--warehouse",
+            str(warehouse),
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=cli_env(SCORECARD_LOG_LEVEL="DEBUG"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # only so that the test can clean up after a failure
+    )
+    try:
+        deadline = time.monotonic() + 240
+        for line in process.stdout:
+            if 'Started execution of step "scorecard_dbt"' in line or time.monotonic() > deadline:
+                break
+        builds = []
+        while not builds and time.monotonic() < deadline:
+            builds = _dbt_builds_under(process.pid)
+            time.sleep(0.1)
+        assert builds, "dbt build started"
+        time.sleep(1.0)  # dbt is now writing the working database
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        time.sleep(2.0)
+        assert [pid for pid in builds if _running(pid)] == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
+def test_scorecard_run_by_absolute_path_needs_no_dbt_on_path(tmp_path: Path):
+    """dbt is found beside the running interpreter: a scheduler's bare PATH is enough."""
+    landing = land(tmp_path / "landing", TINY)
+    warehouse = tmp_path / "out" / "scorecard.duckdb"
+    scorecard = Path(sys.executable).parent / "scorecard"
+    result = subprocess.run(
+        [str(scorecard), "run", "--landing", str(landing), "--warehouse", str(warehouse)],
+        cwd=tmp_path,
+        env=cli_env(PATH="/usr/bin:/bin"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert query(warehouse, REF_COUNT_NOR) == [(1.0,)]
+
+
 # --- a change of pseudonym key, and a scorecard that collapsed -------------------------
 
 KEY_A = "key-A-" + "a" * 58  # 64 bytes, like the key file the first run creates
@@ -219,7 +361,7 @@ def scorecard_run(landing: Path, warehouse: Path, *args: str, key: str = KEY_A):
             *args,
         ],  # fmt: skip
         cwd=ROOT,
-        env={**os.environ, "SCORECARD_PSEUDONYM_KEY": key},
+        env=cli_env(SCORECARD_PSEUDONYM_KEY=key),
         capture_output=True,
         text=True,
         timeout=600,
