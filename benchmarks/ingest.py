@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("SCORECARD_PSEUDONYM_KEY", "benchmark")
+os.environ.setdefault("SCORECARD_PSEUDONYM_KEY", "benchmark-pseudonym-key-of-32-bytes")
 
 from orchestration import ingest, warehouse  # noqa: E402
 from orchestration.landing import scan_landing  # noqa: E402

@@ -226,9 +226,10 @@ def is_date() -> Check:
     )
 
 
-def date_in_range(latest: date) -> Check:
-    """Every date must lie between 1990-01-01 and the last day of the reporting month."""
-    floor, ceiling = pd.Timestamp(DATE_FLOOR), pd.Timestamp(latest)
+def date_in_range(latest: date, earliest: date = DATE_FLOOR) -> Check:
+    """Every date must lie between ``earliest`` (1990-01-01 unless the field says
+    otherwise) and the last day of the reporting month."""
+    floor, ceiling = pd.Timestamp(earliest), pd.Timestamp(latest)
 
     # (not named in_range: pandera dispatches a check by its function's name)
     def within_dates(s: pd.Series) -> pd.Series:
@@ -237,7 +238,7 @@ def date_in_range(latest: date) -> Check:
 
     return Check(
         within_dates,
-        error=f"is outside the allowed range {DATE_FLOOR.isoformat()} to {latest.isoformat()}",
+        error=f"is outside the allowed range {earliest.isoformat()} to {latest.isoformat()}",
     )
 
 
@@ -323,8 +324,8 @@ def code(codes: Iterable[str], required: bool = True) -> pa.Column:
     return _column("code", required, [in_codes(codes)], present=required)
 
 
-def date_field(latest: date, required: bool = False) -> pa.Column:
-    return _column("date", required, [is_date(), date_in_range(latest)], present=required)
+def date_field(latest: date, required: bool = False, earliest: date = DATE_FLOOR) -> pa.Column:
+    return _column("date", required, [is_date(), date_in_range(latest, earliest)], present=required)
 
 
 def number(required: bool = True, **bounds: float) -> pa.Column:

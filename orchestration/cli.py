@@ -40,6 +40,7 @@ def _run(settings: Settings) -> int:
     if not outcome.published:
         return 1
     _print_audit(settings.warehouse)
+    _print_reference_warnings(settings.warehouse)
     return 0
 
 
@@ -56,11 +57,53 @@ def _print_audit(warehouse: Path) -> None:
     )
 
 
-def _show(warehouse: Path, month: str | None) -> int:
-    from orchestration.report import county_scorecard_lines
+def _print_reference_warnings(warehouse: Path) -> None:
+    """A population or targets file missing or rejected whole still publishes, without
+    rates or RAG: say so on the console, not only in the audit."""
+    from orchestration.ingest import WITHOUT_REFERENCE
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        print("\n".join(county_scorecard_lines(con, f"{month}-01" if month else None)))
+        rejected = con.execute(
+            "SELECT extract, path, error FROM audit.submissions WHERE district_code IS NULL "
+            "AND status = 'rejected' AND list_contains(?, extract) ORDER BY path",
+            [list(WITHOUT_REFERENCE)],
+        ).fetchall()
+    for extract, path, error in rejected:
+        if error.startswith(f"{path} is missing"):
+            print(f"Warning: {error}.")
+        else:
+            print(f"Warning: {path} was rejected whole ({error}): {WITHOUT_REFERENCE[extract]}.")
+
+
+def _fail(sentence: str, status: int) -> int:
+    print(sentence, file=sys.stderr)
+    return status
+
+
+def _show(warehouse: Path, month: str | None) -> int:
+    """Print the county scorecard; a bad argument exits 2, an unreadable warehouse 1."""
+    from orchestration.landing import is_month
+    from orchestration.report import county_months, county_scorecard_lines
+
+    if month is not None and not is_month(month):
+        return _fail(f"--month must be a month written YYYY-MM, such as 2011-12, not {month!r}.", 2)
+    if not warehouse.is_file():
+        return _fail(
+            f"There is no published warehouse at {warehouse}: run `scorecard run` first, "
+            "or give its path with --warehouse.",
+            1,
+        )
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            months = county_months(con)
+            if month is not None and month not in {f"{start:%Y-%m}" for start, *_ in months}:
+                held = f"run from {months[0][1]} to {months[-1][1]}" if months else "are none"
+                return _fail(f"The warehouse holds no figures for {month}: its months {held}.", 2)
+            lines = county_scorecard_lines(con, f"{month}-01" if month else None)
+    except duckdb.Error as problem:
+        reason = str(problem).splitlines()[0]
+        return _fail(f"{warehouse} is not a published scorecard warehouse ({reason}).", 1)
+    print("\n".join(lines))
     return 0
 
 
@@ -96,10 +139,15 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="ingest a landing folder and publish the warehouse")
     run.add_argument("--landing", help="landing folder (default $SCORECARD_LANDING_DIR)")
     run.add_argument("--warehouse", help="published DuckDB file (default $SCORECARD_WAREHOUSE)")
+    run.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="publish even if the new scorecard has far fewer figures than the published one",
+    )
 
     show = commands.add_parser("show", help="print the county scorecard from a published file")
     show.add_argument("--warehouse")
-    show.add_argument("--month", help="YYYY-MM (default: the latest)")
+    show.add_argument("--month", help="YYYY-MM (default: the latest month complete for the county)")
 
     demo = commands.add_parser("demo", help="generate the demo landing if absent, run, show")
     demo.add_argument("--landing")
@@ -109,7 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         _generate(args.out, args.months, args.seed)
         return 0
-    settings = Settings.resolve(getattr(args, "landing", None), args.warehouse)
+    settings = Settings.resolve(
+        getattr(args, "landing", None),
+        args.warehouse,
+        allow_shrink=getattr(args, "allow_shrink", False) or None,
+    )
     if args.command == "run":
         return _run(settings)
     if args.command == "show":

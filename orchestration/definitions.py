@@ -5,12 +5,11 @@ this module). Resources read SCORECARD_* environment variables with working defa
 """
 
 from dagster import Definitions, in_process_executor
-from dagster_dbt import DbtCliResource
 
 from orchestration.assets.publish import published_warehouse
-from orchestration.assets.quality import marts_expectations
+from orchestration.assets.quality import marts_expectations, scorecard_not_shrunk
 from orchestration.assets.raw import district_extracts, reference_files
-from orchestration.assets.transform import DBT_PROJECT, scorecard_dbt
+from orchestration.assets.transform import DBT_PROJECT, dbt_resource, scorecard_dbt
 from orchestration.jobs import district_month_update, reference_update, scorecard_build
 from orchestration.resources import ScorecardResource
 from orchestration.schedules import monthly_scorecard
@@ -18,13 +17,13 @@ from orchestration.sensors import landing_sensor
 
 defs = Definitions(
     assets=[reference_files, district_extracts, scorecard_dbt, published_warehouse],
-    asset_checks=[marts_expectations],
+    asset_checks=[marts_expectations, scorecard_not_shrunk],
     jobs=[scorecard_build, district_month_update, reference_update],
     schedules=[monthly_scorecard],
     sensors=[landing_sensor],
     resources={
         "scorecard": ScorecardResource(),
-        "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+        "dbt": dbt_resource(DBT_PROJECT),
     },
     # Steps share one DuckDB file that allows a single writer: run them one after another
     # in the run's own process (also saves a process start-up per step).

@@ -27,12 +27,17 @@ from contracts.registry import DISTRICT_EXTRACTS, REFERENCE_FILES
 from orchestration import warehouse
 from orchestration.landing import Landed, Landing, Seen, match_files
 from orchestration.pseudonym import Pseudonymiser
-from orchestration.reading import FileRejected, Parsed, cells_of, parse
+from orchestration.reading import FileRejected, Parsed, cells_of, check_file_size, parse
+from orchestration.settings import Limits
 from orchestration.working_days import FIRST_YEAR, bank_holidays
 
 
 class DistrictsUnavailable(Exception):
     """districts.csv is missing or rejected whole: nothing can be published."""
+
+
+class KeyChanged(Exception):
+    """The working database's partitions were pseudonymised with another key."""
 
 
 def month_start(month: str) -> date:
@@ -132,15 +137,18 @@ def _parse(
         "file_name": landed.path.name,
         "path": landed.relative,
     }
+    limits = Limits.resolve()
     try:
-        data = _read_without_following_links(landed.path)
+        data = _read_without_following_links(landed.path, limits)
     except OSError as problem:
         return _rejected(
             {**scope, "loaded_at": now}, f"the file could not be read ({problem.strerror})"
         )
+    except FileRejected as rejection:
+        return _rejected({**scope, "loaded_at": now}, str(rejection))
     submission = {**scope, "sha256": hashlib.sha256(data).hexdigest(), "loaded_at": now}
     try:
-        return _Parsed(scope, submission, parse(landed.path.name, data))
+        return _Parsed(scope, submission, parse(landed.path.name, data, limits))
     except FileRejected as rejection:
         return _rejected(submission, str(rejection))
 
@@ -194,11 +202,19 @@ def load_files(
     scopes = pd.DataFrame([{"file": number, **ready[number].scope} for number in judged])
     ragged = batch.ragged[batch.ragged["file"].isin(judged)]
     broken = batch.broken[batch.broken["file"].isin(judged)]
+    problems = batch.problems[batch.problems["file"].isin(judged)]
     rejected = pd.concat(
-        [judgement.rejected, _ragged_rejections(ragged), _broken_rejections(broken)],
+        [
+            judgement.rejected,
+            _ragged_rejections(ragged),
+            _broken_rejections(broken),
+            problems.drop(columns="field_count"),
+        ],
         ignore_index=True,
     )
-    raw_records = _raw_records(cells, ragged, broken, rejected, contract.fields())
+    # a ragged row or one with an unreadable cell keeps only its shape
+    shaped = pd.concat([ragged, problems])[["file", "line_number", "field_count"]]
+    raw_records = _raw_records(cells, shaped, broken, rejected, contract.fields())
     rejected = rejected.assign(raw_record=raw_records).merge(scopes, on="file")
     # reference tables have no submission columns (and districts has its own district_code)
     source = ["file_name"] if contract.kind == "reference" else list(_SUBMISSION_COLUMNS)
@@ -292,7 +308,7 @@ def _broken_rejections(broken: pd.DataFrame) -> pd.DataFrame:
 
 def _raw_records(
     cells: pd.DataFrame,
-    ragged: pd.DataFrame,
+    shaped: pd.DataFrame,
     broken: pd.DataFrame,
     rejected: pd.DataFrame,
     fields: dict[str, str],
@@ -303,9 +319,10 @@ def _raw_records(
     name would otherwise reach the audit raw. A cell that failed its type's shape
     check (over-long, or a line break where none belongs) is withheld, its length
     kept: it may hold the rows a runaway quote swallowed. A ragged row's fields
-    cannot be matched to the header, so a raw child id could sit under any name, and
-    a broken row (a quote not closed) holds the lines after it: only their shape is
-    kept, and the line tells where to look.
+    cannot be matched to the header, so a raw child id could sit under any name; a
+    row with a formula saved without its value never reached the cells to be
+    pseudonymised (``shaped`` holds both); and a broken row (a quote not closed) holds
+    the lines after it: only their shape is kept, and the line tells where to look.
     """
     keys = pd.MultiIndex.from_frame(rejected[["file", "line_number"]])
     rows = cells.reindex(keys)
@@ -316,11 +333,11 @@ def _raw_records(
             rows[column] = text_of(rows[column]).mask(misshapen, withheld + " characters)")
     rows = rows.astype(object)
     rows = rows.where(rows.notna(), None)
-    ragged_keys = pd.MultiIndex.from_frame(ragged[["file", "line_number"]])
+    shaped_keys = pd.MultiIndex.from_frame(shaped[["file", "line_number"]])
     broken_keys = pd.MultiIndex.from_frame(broken[["file", "line_number"]])
     shapes = {
         key: {"field_count": int(count)}
-        for key, count in zip(ragged_keys, ragged["field_count"], strict=True)
+        for key, count in zip(shaped_keys, shaped["field_count"], strict=True)
     }
     shapes |= {
         key: {"field_count": int(count), "line_count": int(last - first + 1)}
@@ -341,11 +358,16 @@ def _raw_records(
     ]
 
 
-def _read_without_following_links(path: Path) -> bytes:
-    """The landing's links are never followed, even one swapped in since the scan."""
+def _read_without_following_links(path: Path, limits: Limits) -> bytes:
+    """The landing's links are never followed, even one swapped in since the scan.
+
+    A file past the size limit is rejected before it is read into memory; one that
+    grows after the check is read only to just past the limit, for parse to reject.
+    """
     descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     with os.fdopen(descriptor, "rb") as handle:
-        return handle.read()
+        check_file_size(os.fstat(handle.fileno()).st_size, limits)
+        return handle.read(limits.max_file_bytes + 1)
 
 
 def load_district_month(
@@ -448,7 +470,8 @@ def load_reference(
 
     Returns the load and the listed district codes. A districts.csv that is missing
     or rejected whole stops the run: nothing can be built without the districts.
-    A population.csv or targets.csv rejected whole reads as empty (and is reported).
+    A population.csv or targets.csv rejected whole or missing reads as empty (and is
+    reported as rejected).
     """
     load = Load()
     outcome = _load_districts(landing, now)
@@ -459,7 +482,37 @@ def load_reference(
         if landed.extract != "districts":
             contract = REFERENCE_FILES[landed.extract]
             load.add(load_file(landed, contract, context, None, now), f"raw.{contract.name}")
+    load.submissions.extend(_missing_reference(landing, now))
     return load, districts
+
+
+WITHOUT_REFERENCE = {
+    "population": "no population, so no rates",
+    "targets": "no targets, so no RAG ratings",
+}
+"""What the scorecard lacks when a reference file reads as empty."""
+
+
+def _missing_reference(landing: Landing, now: datetime) -> list[dict]:
+    """An absent population or targets file reads as empty, like one rejected whole,
+    and is reported like one: silence would publish a scorecard without rates or RAG."""
+    present = {landed.extract for landed in landing.reference}
+    present |= {item.extract for item in landing.seen}  # rejected by the scan (ambiguous)
+    return [
+        {
+            "reporting_month": None,
+            "district_code": None,
+            "extract": name,
+            "file_name": f"{name}.csv",
+            "path": f"reference/{name}.csv",
+            "sha256": None,
+            "status": "rejected",
+            "error": f"reference/{name}.csv is missing: {lacking}",
+            "loaded_at": now,
+        }
+        for name, lacking in WITHOUT_REFERENCE.items()
+        if name not in present
+    ]
 
 
 def write_reference(
@@ -482,14 +535,13 @@ def write_reference(
         bank_holidays(FIRST_YEAR, last_year), columns=["holiday_date", "holiday_name"]
     )
     fingerprint = pseudonymiser.fingerprint()
-    # fetchall, not fetchone: DuckDB 2 refuses register() while a result is unfinished
-    stored = con.execute("SELECT value FROM raw.settings WHERE name = 'pseudonym_key'").fetchall()
+    stored = _stored_fingerprint(con)
     frames["raw.settings"] = pd.DataFrame({"name": ["pseudonym_key"], "value": [fingerprint]})
     present = pd.DataFrame(
         [(month_start(month), district) for month, district in landing.district_folders],
         columns=["reporting_month", "district_code"],
     )
-    if stored and stored[0][0] != fingerprint:
+    if stored is not None and stored != fingerprint:
         present = present.iloc[0:0]
     gone = (
         "district_code IS NOT NULL AND (reporting_month, district_code) NOT IN "
@@ -509,3 +561,29 @@ def write_reference(
         warehouse.replace_rows(con, deletes, frames)
     finally:
         con.unregister("present_partitions")
+
+
+def _stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    # fetchall, not fetchone: DuckDB 2 refuses register() while a result is unfinished
+    stored = con.execute("SELECT value FROM raw.settings WHERE name = 'pseudonym_key'").fetchall()
+    return stored[0][0] if stored else None
+
+
+def require_same_key(con: duckdb.DuckDBPyConnection, pseudonymiser: Pseudonymiser) -> None:
+    """Refuse to load partitions under a key other than the one the others were loaded with.
+
+    Only write_reference, which runs first in a full build, forgets every partition on a
+    change of key; a run of some partitions alone (the sensor's) would otherwise mix two
+    keys' pseudonyms, counting one child twice. The first load records its key.
+    """
+    stored = _stored_fingerprint(con)
+    if stored is None:
+        con.execute(
+            "INSERT INTO raw.settings VALUES ('pseudonym_key', ?)", [pseudonymiser.fingerprint()]
+        )
+    elif stored != pseudonymiser.fingerprint():
+        raise KeyChanged(
+            "the pseudonym key has changed since the working database was loaded, so every "
+            "month must be reloaded with the new key: run `scorecard run` (or the "
+            "scorecard_build job over every partition)"
+        )

@@ -3,9 +3,10 @@
 The landing folder is read-only and its names are data: only entries found by
 listing folders under the landing root are ever opened, symbolic links are never
 followed, and anything that is not a reference file, a real ``YYYY-MM`` month, a
-listed district or an extract name is reported as ignored. Names match
-case-insensitively, so two entries that match the same thing make the submission
-ambiguous and are reported as rejected.
+listed district or an extract name is reported as ignored; so is a name that is not
+UTF-8, recorded with its bad bytes escaped so that the audit, Dagster and the logs
+can hold it. Names match case-insensitively, so two entries that match the same
+thing make the submission ambiguous and are reported as rejected.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ FILE_SUFFIXES = (".csv", ".xlsx")
 # ASCII digits and fullmatch: `\d` takes other scripts' digits and `$` a trailing
 # newline, and either would let a second folder name the same month.
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+NOT_UTF8 = "a name that is not valid UTF-8 (its undecodable bytes shown as \\xNN)"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,20 @@ def _relative(root: Path, path: str | Path) -> str:
     return Path(path).relative_to(root).as_posix()
 
 
+def is_utf8(name: str) -> bool:
+    """False for a name os.scandir could only return surrogate-escaped (bytes not UTF-8)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(relative: str) -> str:
+    """The name's own bytes with those that are not UTF-8 written as ``\\xNN``: valid text."""
+    return relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def scan_landing(root: Path, districts: Collection[str]) -> Landing:
     """Month folders holding listed districts, reference files, and everything ignored."""
     landing = Landing(root=root)
@@ -80,7 +96,9 @@ def scan_landing(root: Path, districts: Collection[str]) -> Landing:
     reference_folders: list[Path] = []
     for entry in _entries(root):
         relative = _relative(root, entry.path)
-        if entry.is_symlink():
+        if not is_utf8(entry.name):
+            landing.seen.append(Seen(printable(relative), "ignored", NOT_UTF8))
+        elif entry.is_symlink():
             landing.seen.append(Seen(relative, "ignored", "symbolic link: not followed"))
         elif entry.is_dir() and entry.name.lower() == REFERENCE_FOLDER:
             reference_folders.append(Path(entry.path))
@@ -99,7 +117,9 @@ def scan_landing(root: Path, districts: Collection[str]) -> Landing:
 def _scan_month(landing: Landing, folder: Path, month: str, listed: dict[str, str]) -> None:
     for entry in _entries(folder):
         relative = _relative(landing.root, entry.path)
-        if entry.is_symlink():
+        if not is_utf8(entry.name):
+            landing.seen.append(Seen(printable(relative), "ignored", NOT_UTF8, month))
+        elif entry.is_symlink():
             landing.seen.append(Seen(relative, "ignored", "symbolic link: not followed", month))
         elif entry.is_dir() and entry.name.upper() in listed:
             code = listed[entry.name.upper()]
@@ -134,7 +154,9 @@ def match_files(
         for entry in _entries(folder):
             relative = _relative(root, entry.path)
             stem, suffix = os.path.splitext(entry.name.lower())
-            if entry.is_symlink():
+            if not is_utf8(entry.name):
+                seen.append(Seen(printable(relative), "ignored", NOT_UTF8, month, district))
+            elif entry.is_symlink():
                 seen.append(
                     Seen(relative, "ignored", "symbolic link: not followed", month, district)
                 )

@@ -12,11 +12,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from dagster import DagsterInstance
+from dagster import AssetCheckSeverity, DagsterInstance
 
 from orchestration import ingest
+from orchestration.assets.quality import NOT_SHRUNK
+from orchestration.failures import explain
 from orchestration.landing import scan_landing
 from orchestration.partitions import DISTRICTS, MONTHS, district_month_key, register
+from orchestration.pseudonym import KeyRejected, load_key
 from orchestration.settings import Settings
 
 # Dagster's documented tags for a run over a range of partitions.
@@ -42,6 +45,10 @@ def build_warehouse(settings: Settings) -> Outcome:
     if not settings.landing_dir.is_dir():
         return Outcome(False, f"The landing folder {settings.landing_dir} does not exist.")
     try:
+        load_key()  # a key too short to keep child ids secret stops the run before it starts
+    except KeyRejected as problem:
+        return Outcome(False, f"Nothing was published: {problem}")
+    try:
         districts = ingest.listed_districts(scan_landing(settings.landing_dir, []))
     except ingest.DistrictsUnavailable as problem:
         return Outcome(False, f"Nothing was published: {problem}")
@@ -50,8 +57,10 @@ def build_warehouse(settings: Settings) -> Outcome:
     from orchestration.definitions import defs  # deferred: loading it parses dbt
 
     run_config = {
+        # Dagster logs a failed step with its stack trace at ERROR; the CLI says the cause
+        # in a sentence instead (orchestration.failures), so by default the console is quiet.
         "loggers": {
-            "console": {"config": {"log_level": os.getenv("SCORECARD_LOG_LEVEL", "WARNING")}}
+            "console": {"config": {"log_level": os.getenv("SCORECARD_LOG_LEVEL", "CRITICAL")}}
         },
         "resources": {
             "scorecard": {
@@ -59,6 +68,7 @@ def build_warehouse(settings: Settings) -> Outcome:
                     "landing_dir": str(settings.landing_dir),
                     "warehouse": str(settings.warehouse),
                     "work_db": str(settings.work_db),
+                    "allow_shrink": settings.allow_shrink,
                 }
             }
         },
@@ -78,10 +88,12 @@ def build_warehouse(settings: Settings) -> Outcome:
         result = job.execute_in_process(
             run_config=run_config, instance=dagster_instance, tags=tags, raise_on_error=False
         )
+    if shrunk := _shrinkage_found(result):
+        return Outcome(False, f"Nothing was published: {shrunk}", result.run_id)
     if not result.success:
         failure = next(
             (
-                event.event_specific_data.error.message.strip()
+                explain(event.event_specific_data.error, settings)
                 for event in result.all_events
                 if event.is_step_failure
             ),
@@ -91,3 +103,16 @@ def build_warehouse(settings: Settings) -> Outcome:
     if not settings.warehouse.exists():
         return Outcome(False, "Nothing was published: a blocking check failed.", result.run_id)
     return Outcome(True, f"Published {settings.warehouse}", result.run_id)
+
+
+def _shrinkage_found(result) -> str | None:
+    """The shrink check's sentence, if it is what stopped the publish (it says how to override)."""
+    for evaluation in result.get_asset_check_evaluations():
+        if (
+            evaluation.check_name == NOT_SHRUNK
+            and not evaluation.passed
+            and evaluation.severity == AssetCheckSeverity.ERROR
+            and evaluation.description
+        ):
+            return evaluation.description[0].lower() + evaluation.description[1:]
+    return None

@@ -13,15 +13,21 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterator
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from numpy import format_float_positional
 
 from contracts.fields import LONGEST_FIELD, TEXT
+from orchestration.settings import Limits
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # The csv module refuses a field over 131,072 characters by rejecting the whole file;
 # one such field is a row error (too long for its type), so the limit is raised to
@@ -41,6 +47,7 @@ class Table:
     ragged: pd.DataFrame  # line_number, field_count, header_count
     rows_read: int
     broken: pd.DataFrame  # line_number, last_line, field_count, column_name (see _csv_records)
+    problems: pd.DataFrame  # line_number, column_name, reason, field_count
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,9 @@ class Cells:
     rows_read: list[int]  # by file
     columns: list[set[str]]  # by file: the named columns its header has
     broken: pd.DataFrame  # file, line_number, last_line, field_count, column_name
+    # rows with a cell that cannot be read as data (a formula saved without its value):
+    # file, line_number, column_name, reason, field_count
+    problems: pd.DataFrame
 
 
 # any run of Unicode white space (a no-break space, a tab, a wrapped cell's line break)
@@ -115,20 +125,85 @@ class Parsed:
     rows: list[list[str | None]]
     pad_short: bool  # a sheet row drops its trailing empty cells; a CSV row may not
     broken: list[Broken] = field(default_factory=list)  # CSV records that cannot be trusted
+    # (line, position) of each cell holding a formula saved without its value
+    unsaved: list[tuple[int, int]] = field(default_factory=list)
 
 
-def parse(name: str, data: bytes) -> Parsed:
-    """Parse the bytes of a landed .csv or .xlsx file called ``name``."""
+def parse(name: str, data: bytes, limits: Limits | None = None) -> Parsed:
+    """Parse the bytes of a landed .csv or .xlsx file called ``name``.
+
+    ``limits`` (by default from the environment) bound what one file may cost: past
+    any of them the file is rejected whole, before the costly part of reading it.
+    """
+    limits = limits or Limits.resolve()
     if not data:
         raise FileRejected("the file is empty (0 bytes)")
+    check_file_size(len(data), limits)
     if name.lower().endswith(".xlsx"):
-        return _parsed(*_xlsx_records(data), pad_short=True)
-    return _parsed(*_csv_records(data), pad_short=False)
+        lines, records, unsaved = _xlsx_records(data, limits)
+        return _parsed(lines, records, pad_short=True, unsaved=unsaved)
+    _check_csv_length(data, limits)
+    lines, records, broken = _csv_records(data)
+    _check_csv_shape(lines, records, limits)
+    return _parsed(lines, records, broken, pad_short=False)
 
 
-def read_table(name: str, data: bytes) -> Table:
+def read_table(name: str, data: bytes, limits: Limits | None = None) -> Table:
     """One landed file as a table of text cells (see ``tables`` for many at once)."""
-    return tables([parse(name, data)])[0]
+    return tables([parse(name, data, limits)])[0]
+
+
+_MB = 1024 * 1024
+
+
+def _megabytes(size: float) -> str:
+    """1.2, 326.4; a size under a tenth of a MB keeps three digits, to differ from its limit."""
+    return f"{size:,.1f}" if size >= 0.1 else f"{size:.3g}"
+
+
+def _limit(megabytes: float) -> str:
+    return f"{megabytes:,g}"
+
+
+def check_file_size(size: int, limits: Limits) -> None:
+    """A file past the size limit is rejected before it is read (ingest checks on disk)."""
+    if size > limits.max_file_bytes:
+        raise FileRejected(
+            f"the file is {_megabytes(size / _MB)} MB, more than the "
+            f"{_limit(limits.max_file_mb)} MB a file may be (SCORECARD_MAX_FILE_MB)"
+        )
+
+
+def _check_csv_length(data: bytes, limits: Limits) -> None:
+    """The row limit counts a CSV's lines as an editor does, header and blank lines too.
+
+    Counted on the bytes, before parsing: 20 MB of bare commas is 10 million rows and
+    would take 2 GB to parse. A line ends at LF, CRLF or CR, so there are at least as
+    many lines as there are of either.
+    """
+    ends = max(data.count(b"\n"), data.count(b"\r"))
+    if ends + (not data.endswith((b"\n", b"\r"))) > limits.max_rows:
+        raise _too_many_lines(limits)
+
+
+def _too_many_lines(limits: Limits) -> FileRejected:
+    return FileRejected(
+        f"the file has more than {limits.max_rows:,} lines, the most a file may have "
+        "(SCORECARD_MAX_ROWS)"
+    )
+
+
+def _check_csv_shape(lines: list[int], records: list[list[str]], limits: Limits) -> None:
+    """The row and column limits, before the rows become a frame as wide as the widest."""
+    if records and lines[-1] > limits.max_rows:  # line ends mixed past the count's reach
+        raise _too_many_lines(limits)
+    counts = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
+    if len(counts) and counts.max() > limits.max_columns:
+        widest = int(counts.argmax())
+        raise FileRejected(
+            f"line {lines[widest]} has {counts[widest]:,} fields, more than the "
+            f"{limits.max_columns:,} columns a file may have (SCORECARD_MAX_COLUMNS)"
+        )
 
 
 @dataclass(frozen=True)
@@ -231,30 +306,149 @@ def _opened_in(record: list[str]) -> int | None:
     return None
 
 
-def _xlsx_records(data: bytes) -> tuple[list[int], list[list[str | None]]]:
-    """Rows of the first sheet as text, numbered as on the sheet."""
-    from openpyxl import load_workbook  # deferred: only workbooks pay for the import
+def _xlsx_records(
+    data: bytes, limits: Limits
+) -> tuple[list[int], list[list[str | None]], list[tuple[int, int]]]:
+    """Rows of the first sheet as text, numbered as on the sheet, and unsaved formulas.
 
+    The sheet is streamed as its XML holds it: the dimension it claims is ignored and
+    empty rows and cells are never made up, so one far cell costs nothing (openpyxl's
+    own row iterator pads every gap up to it). The limits stop a sheet as soon as it
+    passes one.
+    """
+    from openpyxl import load_workbook  # deferred: only workbooks pay for the import
+    from openpyxl.utils import get_column_letter
+
+    _check_unpacked_size(data, limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a corrupt file
         raise FileRejected(f"the workbook cannot be read ({type(exc).__name__})") from None
+    lines: list[int] = []
+    records: list[list[str | None]] = []
+    unsaved: list[tuple[int, int]] = []
     try:
-        sheet = workbook.worksheets[0]
-        lines: list[int] = []
-        records: list[list[str | None]] = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_xlsx_cell_text(value) for value in row]
-            while cells and (cells[-1] is None or not cells[-1].strip()):
-                cells.pop()  # a sheet's rows are padded to its widest row
-            if cells:
-                lines.append(number)
-                records.append(cells)
+        for number, row in _sheet_rows(workbook):
+            texts = [
+                (cell["column"], _UNSAVED if value is _UNSAVED else _xlsx_cell_text(value))
+                for cell in row
+                if (value := cell["value"]) is not None
+            ]
+            # a row ends at its last cell with data, as a CSV export's would; a blank
+            # or formatted cell far out is no data and costs nothing
+            width = max(
+                (column for column, text in texts if text is _UNSAVED or text.strip()),
+                default=0,
+            )
+            if not width:
+                continue
+            if width > limits.max_columns:
+                raise FileRejected(
+                    f"cell {get_column_letter(width)}{number} holds data in column {width}, "
+                    f"past the {limits.max_columns:,} columns a file may have "
+                    "(SCORECARD_MAX_COLUMNS)"
+                )
+            if number > limits.max_rows:
+                raise FileRejected(
+                    f"row {number:,} of the sheet holds data, past the {limits.max_rows:,} "
+                    "rows a file may have (SCORECARD_MAX_ROWS)"
+                )
+            cells: list[str | None] = [None] * width
+            for column, text in texts:
+                if column > width:
+                    continue
+                if text is _UNSAVED:
+                    unsaved.append((number, column - 1))
+                else:
+                    cells[column - 1] = text
+            lines.append(number)
+            records.append(cells)
+    except FileRejected:
+        raise
     except Exception as exc:
         raise FileRejected(f"the workbook cannot be read ({type(exc).__name__})") from None
     finally:
         workbook.close()
-    return lines, records
+    return lines, records, unsaved
+
+
+def _check_unpacked_size(data: bytes, limits: Limits) -> None:
+    """A workbook is a zip: one of 1 MB can unpack to hundreds, so its parts' sizes are
+    checked before any is unpacked (Python's zipfile never unpacks past a stated size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except Exception as exc:  # zipfile raises several types for a corrupt archive
+        raise FileRejected(f"the workbook cannot be read ({type(exc).__name__})") from None
+    if unpacked > limits.max_workbook_bytes:
+        raise FileRejected(
+            f"the workbook unpacks to {_megabytes(unpacked / _MB)} MB, more than the "
+            f"{_limit(limits.max_workbook_mb)} MB a workbook may unpack to "
+            "(SCORECARD_MAX_WORKBOOK_MB)"
+        )
+
+
+_LAST_SHEET_ROW = 1_048_576  # Excel's; a row numbered past it is no sheet Excel wrote
+_UNSAVED = object()  # a formula's cell whose value its writer never saved
+
+
+def _sheet_rows(workbook) -> Iterator[tuple[int, list[dict]]]:
+    """The first sheet's rows as its XML holds them: (row number, cells with a value).
+
+    openpyxl's own sheet parser, fed as its read-only worksheet feeds it, but driven
+    here so gaps are not padded; its cells carry ``_UNSAVED`` for a formula whose value
+    was never saved. Rows must come in order, as Excel writes them: openpyxl would drop
+    a repeated or earlier row without a word.
+    """
+    sheet = workbook.worksheets[0]
+    with sheet._get_source() as source:
+        parser = _sheet_parser()(
+            source,
+            workbook.shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        previous = 0
+        for number, cells in parser.parse():
+            if number > _LAST_SHEET_ROW:
+                raise FileRejected(
+                    f"the workbook cannot be read (its sheet has a row numbered {number}, "
+                    f"past Excel's last row, {_LAST_SHEET_ROW})"
+                )
+            if number <= previous:
+                raise FileRejected(
+                    f"the workbook cannot be read (its sheet has row {number} after row {previous})"
+                )
+            previous = number
+            yield number, cells
+
+
+@cache
+def _sheet_parser() -> type:
+    """openpyxl's sheet parser, telling a formula saved without its value from a blank.
+
+    Reading values only, openpyxl gives None for both. Excel always saves a formula's
+    last value; a writer that cannot calculate (openpyxl, many scripts) leaves it out
+    or empty (``<f>A1+1</f><v/>``). An empty value of a text formula (``t="str"``) is
+    real: the formula's result was empty text, as Excel saves ``=IF(A1="","",A1)``.
+    Made on first use: openpyxl takes most of a second to import.
+    """
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class SheetParser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if (
+                cell["value"] is None
+                and element.find(FORMULA_TAG) is not None
+                and not (element.get("t") == "str" and element.find(VALUE_TAG) is not None)
+            ):
+                cell["value"] = _UNSAVED
+            return cell
+
+    return SheetParser
 
 
 def _xlsx_cell_text(value: object) -> str | None:
@@ -284,9 +478,17 @@ def _parsed(
     broken: list[Broken] | None = None,
     *,
     pad_short: bool,
+    unsaved: list[tuple[int, int]] | None = None,
 ) -> Parsed:
     if not records:
         raise FileRejected("the file has no header row")
+    unsaved = unsaved or []
+    for line, position in unsaved:
+        if line == lines[0]:
+            raise FileRejected(
+                f"the header's column {position + 1} holds a formula with no saved value: "
+                f"{_UNSAVED_ADVICE}"
+            )
     header = [normalise_header(name) for name in records[0]]
     named = [name for name in header if name]
     duplicates = sorted({name for name in named if named.count(name) > 1})
@@ -295,7 +497,7 @@ def _parsed(
             f"the header names column {', '.join(duplicates)} more than once (after "
             "ignoring case, spaces, hyphens and underscores)"
         )
-    return Parsed(header, lines[1:], records[1:], pad_short, broken or [])
+    return Parsed(header, lines[1:], records[1:], pad_short, broken or [], unsaved)
 
 
 def cells_of(parsed_files: list[Parsed], columns: list[str] | None = None) -> Cells:
@@ -307,19 +509,22 @@ def cells_of(parsed_files: list[Parsed], columns: list[str] | None = None) -> Ce
     exactly the header's number of fields; a sheet row may be shorter, never longer.
     ``columns`` keeps only those (the contract's), else every named column.
     """
-    frames, ragged, rows_read, named, broken = [], [], [], [], []
+    frames, ragged, rows_read, named, broken, problems = [], [], [], [], [], []
     for number, parsed in enumerate(parsed_files):
         width = len(parsed.header)
         counts = np.fromiter(
             (len(row) for row in parsed.rows), dtype=np.int64, count=len(parsed.rows)
         )
         fits = counts <= width if parsed.pad_short else counts == width
-        body = pd.DataFrame(parsed.rows, index=parsed.lines, dtype=object)
-        body = body.loc[fits].reindex(columns=range(width))
-        body.columns = parsed.header
         wanted = [name for name in parsed.header if name and (columns is None or name in columns)]
-        frames.append(body[wanted])
         lines = np.asarray(parsed.lines, dtype=np.int64)
+        unsaved = _unsaved_by_line(parsed, wanted)
+        held = fits & np.isin(lines, list(unsaved))  # a ragged row is ragged first
+        body = pd.DataFrame(parsed.rows, index=parsed.lines, dtype=object)
+        body = body.loc[fits & ~held].reindex(columns=range(width))
+        body.columns = parsed.header
+        frames.append(body[wanted])
+        problems.append(_unsaved_problems(number, lines[held], counts[held], unsaved))
         ragged.append(
             pd.DataFrame(
                 {
@@ -362,6 +567,44 @@ def cells_of(parsed_files: list[Parsed], columns: list[str] | None = None) -> Ce
         rows_read=rows_read,
         columns=named,
         broken=pd.concat(broken, ignore_index=True).astype({"file": "int64"}),
+        problems=pd.concat(problems, ignore_index=True),
+    )
+
+
+_UNSAVED_ADVICE = "open the workbook in Excel and save it so the values are stored"
+
+
+def _unsaved_by_line(parsed: Parsed, wanted: list[str]) -> dict[int, list[str]]:
+    """The read columns in which each line has a formula saved without its value.
+
+    An unread column's formula does not matter, as the column itself does not.
+    """
+    by_line: dict[int, list[str]] = {}
+    for line, position in parsed.unsaved:
+        name = parsed.header[position] if position < len(parsed.header) else ""
+        if name in wanted and name not in by_line.get(line, []):
+            by_line.setdefault(line, []).append(name)
+    return by_line
+
+
+def _unsaved_problems(
+    file: int, lines: np.ndarray, counts: np.ndarray, unsaved: dict[int, list[str]]
+) -> pd.DataFrame:
+    """One row error per line; like a ragged row's, it keeps only the row's shape."""
+    names = [unsaved[line] for line in lines.tolist()]
+    return pd.DataFrame(
+        {
+            "file": file,
+            "line_number": lines,
+            "column_name": [", ".join(found) for found in names],
+            "reason": [
+                f"{', '.join(found)} "
+                + ("holds a formula" if len(found) == 1 else "hold formulas")
+                + f" with no saved value: {_UNSAVED_ADVICE}"
+                for found in names
+            ],
+            "field_count": counts,
+        }
     )
 
 
@@ -376,6 +619,9 @@ def tables(parsed_files: list[Parsed]) -> list[Table]:
             ragged=batch.ragged[batch.ragged["file"] == number].drop(columns="file"),
             rows_read=batch.rows_read[number],
             broken=batch.broken[batch.broken["file"] == number]
+            .drop(columns="file")
+            .reset_index(drop=True),
+            problems=batch.problems[batch.problems["file"] == number]
             .drop(columns="file")
             .reset_index(drop=True),
         )

@@ -6,6 +6,9 @@ RAG and direction is read as published by the marts.
 
 from __future__ import annotations
 
+import textwrap
+from datetime import date
+
 import duckdb
 
 from orchestration.catalogue import indicators
@@ -39,20 +42,94 @@ def display(value: float | None, unit: str) -> str:
     return f"{value:,.1f}"
 
 
+# Names wrap at whole words on this width; the figures stay on the name's first line.
+NAME_WIDTH = 56
+# The table's width (name, value, target, RAG, direction): notes wrap to it too.
+LINE_WIDTH = NAME_WIDTH + 40
+
+_COUNTY_MONTHS = """
+    SELECT s.month_start, any_value(m.month_label),
+           bool_and(s.data_status <> 'incomplete') AS complete
+    FROM marts.scorecard_monthly AS s
+    JOIN marts.dim_month AS m USING (month_start)
+    WHERE s.district_code = 'ALL'
+    GROUP BY s.month_start
+    ORDER BY s.month_start
+"""
+
+_WHY_INCOMPLETE = """
+    SELECT data_status, string_agg(DISTINCT district_code, ', ' ORDER BY district_code)
+    FROM marts.scorecard_monthly
+    WHERE month_start = ? AND district_code <> 'ALL'
+      AND data_status IN ('not_submitted', 'insufficient_history')
+    GROUP BY data_status
+    ORDER BY data_status DESC
+"""
+
+_WHY = {
+    "not_submitted": "not every extract submitted",
+    "insufficient_history": "an earlier month missing for a rolling or year-to-date figure",
+}
+
+
+def county_months(con: duckdb.DuckDBPyConnection) -> list[tuple[date, str, bool]]:
+    """(month_start, label, complete for the county) of every month, oldest first."""
+    return con.execute(_COUNTY_MONTHS).fetchall()
+
+
+def default_month(con: duckdb.DuckDBPyConnection) -> tuple[date | None, str | None]:
+    """The month a committee should see, and why, when it is not simply the latest.
+
+    That is the latest month whose county figures are complete: no county row is
+    `incomplete` (indicators.md: some listed district has not submitted an extract
+    the indicator needs, or lacks an earlier month of its window). A later month
+    that is still incomplete would show the county short of districts.
+    """
+    months = county_months(con)
+    if not months:
+        return None, None
+    latest, latest_label, latest_complete = months[-1]
+    if latest_complete:
+        return latest, None
+    reasons = "; ".join(
+        f"{_WHY[status]}: {districts}"
+        for status, districts in con.execute(_WHY_INCOMPLETE, [latest]).fetchall()
+    )
+    complete = [(month, label) for month, label, is_complete in months if is_complete]
+    if not complete:
+        return latest, (
+            f"No month's county figures are complete; {latest_label}, the latest, is shown "
+            f"({reasons})."
+        )
+    month, label = complete[-1]
+    return month, (
+        f"{latest_label} is the latest month, but its county figures are incomplete "
+        f"({reasons}), so this is {label}, the latest complete month "
+        f"(--month {latest:%Y-%m} shows {latest_label})."
+    )
+
+
 def county_scorecard_lines(
-    con: duckdb.DuckDBPyConnection, month_start: str | None = None
+    con: duckdb.DuckDBPyConnection, month_start: str | date | None = None
 ) -> list[str]:
+    note = None
+    if month_start is None:
+        month_start, note = default_month(con)
     rows = county_scorecard(con, month_start)
     if not rows:
         return ["(no months in the warehouse)"]
     lines = [f"County scorecard, {rows[0][8]}", ""]
-    lines.append(f"{'Indicator':<72} {'Value':>10} {'Target':>10}  {'RAG':<6} {'Direction':<10}")
+    if note:
+        lines += [*textwrap.wrap(note, LINE_WIDTH), ""]
+    lines.append(f"{'Indicator':<{NAME_WIDTH}} {'Value':>10} {'Target':>10}  {'RAG':<6} Direction")
     for _, name, unit, value, target, rag, direction, status, _ in rows:
         shown = display(value, unit) if status == "ok" else status
+        first, *rest = textwrap.wrap(name, NAME_WIDTH, subsequent_indent="  ") or [""]
         lines.append(
-            f"{name[:72]:<72} {shown:>10} {display(target, unit):>10}  "
-            f"{rag or '-':<6} {direction or '-':<10}"
+            f"{first:<{NAME_WIDTH}} {shown:>10} {display(target, unit):>10}  "
+            f"{rag or '-':<6} {direction or '-'}"
         )
+        lines += rest
     return lines
 
 

@@ -14,6 +14,15 @@ class ScorecardResource(ConfigurableResource):
     landing_dir: str = Field(default="", description="Landing folder (SCORECARD_LANDING_DIR)")
     warehouse: str = Field(default="", description="Published DuckDB file (SCORECARD_WAREHOUSE)")
     work_db: str = Field(default="", description="Working DuckDB file (SCORECARD_WORK_DB)")
+    allow_shrink: bool = Field(
+        default=False,
+        description=(
+            "Publish even if the scorecard has far fewer figures than the published one "
+            "(SCORECARD_ALLOW_SHRINK; `scorecard run --allow-shrink`)"
+        ),
+    )
 
     def settings(self) -> Settings:
-        return Settings.resolve(self.landing_dir, self.warehouse, self.work_db)
+        return Settings.resolve(
+            self.landing_dir, self.warehouse, self.work_db, self.allow_shrink or None
+        )

@@ -7,7 +7,10 @@ database without any path of one machine in the code.
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +19,15 @@ DEFAULT_WAREHOUSE = Path("data/scorecard.duckdb")
 DEFAULT_KEY_FILE = Path("~/.config/scorecard/pseudonym.key")
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class Settings:
     landing_dir: Path
     warehouse: Path
     work_db: Path
+    allow_shrink: bool = False  # publish even if the scorecard shrank (quality.not_shrunk)
 
     @classmethod
     def resolve(
@@ -28,6 +35,7 @@ class Settings:
         landing_dir: str | Path | None = None,
         warehouse: str | Path | None = None,
         work_db: str | Path | None = None,
+        allow_shrink: bool | None = None,
     ) -> Settings:
         """Explicit values first, then SCORECARD_* environment variables, then defaults.
 
@@ -46,8 +54,88 @@ class Settings:
             work_db=Path(work_db).absolute()
             if work_db
             else warehouse.with_name(f".{warehouse.name}.work.duckdb"),
+            allow_shrink=allow_shrink
+            or os.getenv("SCORECARD_ALLOW_SHRINK", "").strip().lower() in TRUE_WORDS,
         )
+
+
+def pseudonym_key_from_environment() -> str | None:
+    """SCORECARD_PSEUDONYM_KEY as set (an empty value counts as unset)."""
+    return os.getenv("SCORECARD_PSEUDONYM_KEY") or None
 
 
 def pseudonym_key_file() -> Path:
     return Path(os.getenv("SCORECARD_PSEUDONYM_KEY_FILE") or DEFAULT_KEY_FILE).expanduser()
+
+
+# What one landed file may hold before it is rejected whole, so a hostile or broken file
+# (a zip bomb, a sheet claiming a million rows) costs bounded time and memory.
+# A district's monthly extract is a few thousand rows, well under 1 MB; a backfill of
+# 15 years of a large district's referrals is about 300,000 rows, some 15-30 MB as CSV
+# and 60-90 MB unpacked as a workbook. The defaults leave about three times that; a
+# file at the limits takes about a minute and 1-2 GB to read.
+DEFAULT_MAX_FILE_MB = 100.0  # a CSV takes about 20 times its size in memory to read
+DEFAULT_MAX_WORKBOOK_MB = 200.0  # all of a workbook's parts, unpacked
+DEFAULT_MAX_ROWS = 1_000_000  # a CSV's lines, or the last sheet row with data
+DEFAULT_MAX_COLUMNS = 200  # an extract has at most 6; the rest is room for extra columns
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The size a landed file may reach; past any of them it is rejected whole."""
+
+    max_file_mb: float
+    max_workbook_mb: float
+    max_rows: int
+    max_columns: int
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def max_workbook_bytes(self) -> int:
+        return int(self.max_workbook_mb * 1024 * 1024)
+
+    @classmethod
+    def resolve(cls) -> Limits:
+        """SCORECARD_MAX_* environment variables, else the defaults above."""
+        return cls(
+            max_file_mb=_positive("SCORECARD_MAX_FILE_MB", DEFAULT_MAX_FILE_MB, float),
+            max_workbook_mb=_positive("SCORECARD_MAX_WORKBOOK_MB", DEFAULT_MAX_WORKBOOK_MB, float),
+            max_rows=_positive("SCORECARD_MAX_ROWS", DEFAULT_MAX_ROWS, int),
+            max_columns=_positive("SCORECARD_MAX_COLUMNS", DEFAULT_MAX_COLUMNS, int),
+        )
+
+
+def _positive(variable: str, default: float, kind: type) -> float:
+    """A limit from the environment; a mistyped one stops the run rather than lifting it."""
+    text = os.getenv(variable)
+    if text is None or not text.strip():
+        return default
+    try:
+        value = kind(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        value = 0
+    if not 0 < value < math.inf:
+        raise ValueError(f"{variable} must be a positive number, not {text!r}")
+    return value
+
+
+@contextmanager
+def work_db_for_dbt(work_db: Path) -> Iterator[None]:
+    """SCORECARD_WORK_DB (profiles.yml's path) for the dbt subprocess started inside.
+
+    dagster-dbt hands dbt the process environment and no other, so the value is set for
+    the invocation and the previous one restored after it: a test or CLI that runs
+    several builds in one process must never build in an earlier run's database.
+    """
+    previous = os.environ.get("SCORECARD_WORK_DB")
+    os.environ["SCORECARD_WORK_DB"] = str(work_db)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SCORECARD_WORK_DB", None)
+        else:
+            os.environ["SCORECARD_WORK_DB"] = previous

@@ -156,9 +156,11 @@ def publish(work_db: Path, warehouse: Path) -> None:
     building.unlink(missing_ok=True)
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH '{work_db}' AS work (READ_ONLY)")
+        # paths go in as parameters, never as SQL text: any folder name is safe
+        con.execute("ATTACH ? AS work (READ_ONLY)", [str(work_db)])
         con.execute(
-            f"ATTACH '{building}' AS published (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')"
+            f"ATTACH ? AS published (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')",
+            [str(building)],
         )
         for schema in PUBLISHED_SCHEMAS:
             con.execute(f"CREATE SCHEMA published.{schema}")
@@ -184,6 +186,7 @@ def publish(work_db: Path, warehouse: Path) -> None:
     except BaseException:
         con.close()
         building.unlink(missing_ok=True)
+        building.with_name(f"{building.name}.wal").unlink(missing_ok=True)
         raise
     con.close()
     with open(building, "rb") as handle:
@@ -197,11 +200,13 @@ def publish(work_db: Path, warehouse: Path) -> None:
 
 
 def _remove_abandoned_copies(warehouse: Path) -> None:
-    """Delete half-built copies left by publishers that were killed (their pid is gone)."""
-    for copy in warehouse.parent.glob(f".{warehouse.name}.*.publishing"):
-        pid = copy.name.removeprefix(f".{warehouse.name}.").removesuffix(".publishing")
-        if pid.isdigit() and not _alive(int(pid)):
-            copy.unlink(missing_ok=True)
+    """Delete half-built copies, and their write-ahead logs, left by publishers that were
+    killed (their pid is gone): a log left alone would lie beside the folder forever."""
+    for suffix in (".publishing", ".publishing.wal"):
+        for copy in warehouse.parent.glob(f".{warehouse.name}.*{suffix}"):
+            pid = copy.name.removeprefix(f".{warehouse.name}.").removesuffix(suffix)
+            if pid.isdigit() and not _alive(int(pid)):
+                copy.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:

@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-os.environ["SCORECARD_PSEUDONYM_KEY"] = "test-pseudonym-key"
+# at least 32 bytes, as load_key requires
+os.environ["SCORECARD_PSEUDONYM_KEY"] = "test-pseudonym-key-of-at-least-32-bytes"
 os.environ["GX_ANALYTICS_ENABLED"] = "False"
 os.environ.pop("DAGSTER_HOME", None)
 for name in ("SCORECARD_LANDING_DIR", "SCORECARD_WAREHOUSE", "SCORECARD_WORK_DB"):

@@ -8,10 +8,20 @@ long the history. A failing suite stops the publish: the published file stays as
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
-from dagster import AssetCheckResult, AssetCheckSpec, AssetKey, MetadataValue, multi_asset_check
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetKey,
+    MetadataValue,
+    asset_check,
+    multi_asset_check,
+)
 
 from orchestration.assets import WAREHOUSE_POOL
 from orchestration.resources import ScorecardResource
@@ -208,3 +218,127 @@ def marts_expectations(scorecard: ScorecardResource) -> Iterator[AssetCheckResul
             )
     yield _check_result(SCORECARD_MONTHLY, scorecard_summaries, len(years))
     yield _check_result(FCT_WORKFORCE_MONTHLY, workforce_summaries, len(years))
+
+
+# --- a scorecard that shrank --------------------------------------------------------------
+
+NOT_SHRUNK = "not_shrunk"
+OVERRIDE = "if this is intended run again with --allow-shrink"
+VANISHED_LISTED = 3
+FIGURES_SQL = (
+    "SELECT strftime(month_start, '%Y-%m') AS month, district_code, count(value) AS figures "
+    "FROM marts.scorecard_monthly GROUP BY ALL"
+)
+
+
+@dataclass(frozen=True)
+class Shrinkage:
+    """The new scorecard's figures (non-null values) against the published one's, over
+    the months the published one covers."""
+
+    new: int
+    published: int
+    vanished: list[tuple[str, str, int]]  # (month, district, published figures) now all gone
+
+    @property
+    def shrank(self) -> bool:
+        return 2 * self.new < self.published or bool(self.vanished)
+
+    def sentence(self) -> str:
+        if 2 * self.new < self.published:
+            return (
+                f"the new scorecard has {_figures(self.new)} where the published one has "
+                f"{self.published:,} for the same months"
+            )
+        places = [f"{district} in {month}" for month, district, _ in self.vanished]
+        if len(places) > VANISHED_LISTED:
+            others = len(places) - VANISHED_LISTED
+            noun = "district-month" if others == 1 else "district-months"
+            places = [*places[:VANISHED_LISTED], f"{others:,} other {noun}"]
+        listed = ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else places[0]
+        return (
+            f"the new scorecard has no figures for {listed} where the published one has "
+            f"{sum(figures for _, _, figures in self.vanished):,}"
+        )
+
+
+def _figures(count: int) -> str:
+    return f"{count:,} figure" + ("" if count == 1 else "s")
+
+
+def shrinkage(published: pd.DataFrame | None, new: pd.DataFrame) -> Shrinkage:
+    """Compare figures per (month, district): both frames as FIGURES_SQL returns them."""
+    if published is None or published.empty:
+        return Shrinkage(0, 0, [])
+    keys = ["month", "district_code"]
+    before = published.set_index(keys)["figures"]
+    after = new.set_index(keys)["figures"].reindex(before.index, fill_value=0)
+    gone = before[(before > 0) & (after == 0)].sort_index()
+    return Shrinkage(
+        new=int(new.loc[new["month"].isin(published["month"]), "figures"].sum()),
+        published=int(before.sum()),
+        vanished=[(month, district, int(count)) for (month, district), count in gone.items()],
+    )
+
+
+def published_figures(warehouse: Path) -> pd.DataFrame | None:
+    """The published file's figures per month and district, or None if there is none.
+
+    Opened read-only and closed at once: it is read before the working database is
+    opened, and never held while anything is written.
+    """
+    if not warehouse.exists():
+        return None
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.execute(FIGURES_SQL).df()
+    except duckdb.Error:
+        return None  # not a scorecard we published: nothing to protect
+
+
+@asset_check(
+    asset=SCORECARD_MONTHLY,
+    name=NOT_SHRUNK,
+    blocking=True,
+    pool=WAREHOUSE_POOL,
+    description=(
+        "The new scorecard has not collapsed against the published file: over the months "
+        "the published file covers, it has at least half as many figures (non-null values), "
+        "and no district-month (county included) that had figures has lost them all. "
+        "A changed pseudonym key or a partial reload could otherwise publish an empty "
+        "warehouse over a good one. Blocks the publish unless allowed: `scorecard run "
+        "--allow-shrink`, the scorecard resource's allow_shrink, or SCORECARD_ALLOW_SHRINK=1."
+    ),
+)
+def scorecard_not_shrunk(scorecard: ScorecardResource) -> AssetCheckResult:
+    settings = scorecard.settings()
+    published = published_figures(settings.warehouse)
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        new = con.execute(FIGURES_SQL).df()
+    found = shrinkage(published, new)
+    metadata = {
+        "figures_new": found.new,
+        "figures_published": found.published,
+        "district_months_vanished": len(found.vanished),
+        "allow_shrink": settings.allow_shrink,
+    }
+    if not found.shrank:
+        return AssetCheckResult(
+            passed=True,
+            metadata=metadata,
+            description=f"{found.new:,} figures where the published file has {found.published:,}",
+        )
+    sentence = found.sentence()
+    if settings.allow_shrink:
+        return AssetCheckResult(
+            passed=False,
+            severity=AssetCheckSeverity.WARN,
+            metadata=metadata,
+            description=f"Published as allowed (allow_shrink), although {sentence}",
+        )
+    return AssetCheckResult(
+        passed=False,
+        severity=AssetCheckSeverity.ERROR,
+        metadata=metadata,
+        description=f"{sentence[0].upper()}{sentence[1:]}; {OVERRIDE}",
+    )

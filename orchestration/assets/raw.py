@@ -34,7 +34,7 @@ from orchestration.assets import WAREHOUSE_POOL
 from orchestration.catalogue import indicator_codes
 from orchestration.landing import Landing, scan_landing
 from orchestration.partitions import DISTRICT_MONTHS, split_key
-from orchestration.pseudonym import Pseudonymiser, load_key
+from orchestration.pseudonym import KeyRejected, Pseudonymiser, load_key
 from orchestration.resources import ScorecardResource
 
 SAMPLE_SIZE = 5
@@ -44,6 +44,11 @@ in the audit); a partition's lists its own."""
 EXTRACT_KEYS = {name: AssetKey(["raw", name]) for name in DISTRICT_EXTRACTS}
 REFERENCE_KEYS = {name: AssetKey(["raw", name]) for name in REFERENCE_FILES}
 BANK_HOLIDAYS = AssetKey(["raw", "bank_holidays"])
+AFTER_REFERENCE = [REFERENCE_KEYS["districts"]]
+"""district_extracts depends on the reference files so that a build loads them first:
+on a change of pseudonym key they forget every partition, which the district extracts
+then reload with the new key. A run of district_extracts alone (the sensor's
+district_month_update) does not select them, so it does not reload them."""
 DISTRICT_FOLDERS = AssetKey(["raw", "district_folders"])
 SUBMISSIONS = AssetKey(["audit", "submissions"])
 
@@ -92,7 +97,7 @@ def reference_files(context: AssetExecutionContext, scorecard: ScorecardResource
     rejected whole stops the run: nothing is published.
     """
     settings = scorecard.settings()
-    pseudonymiser = Pseudonymiser(load_key())
+    pseudonymiser = _pseudonymiser()
     now = ingest.now_utc()
     try:
         load, districts = ingest.load_reference(
@@ -126,6 +131,7 @@ def reference_files(context: AssetExecutionContext, scorecard: ScorecardResource
                     f"contracts/{name}.py, child ids pseudonymised, with the submission, file "
                     "and line they came from."
                 ),
+                deps=AFTER_REFERENCE,
             )
             for name, key in EXTRACT_KEYS.items()
         ),
@@ -134,6 +140,7 @@ def reference_files(context: AssetExecutionContext, scorecard: ScorecardResource
             group_name="raw",
             kinds={"duckdb"},
             description="Each (month, listed district) whose folder is in the landing.",
+            deps=AFTER_REFERENCE,
         ),
         AssetSpec(
             SUBMISSIONS,
@@ -143,6 +150,7 @@ def reference_files(context: AssetExecutionContext, scorecard: ScorecardResource
                 "One row per file or folder seen in the landing, loaded, rejected or ignored, "
                 "with its SHA-256 and row counts; rejected rows are in audit.rejected_rows."
             ),
+            deps=AFTER_REFERENCE,
         ),
     ],
     partitions_def=DISTRICT_MONTHS,
@@ -158,12 +166,16 @@ def district_extracts(context: AssetExecutionContext, scorecard: ScorecardResour
     records; only the run's audit rows are kept for its metadata and checks.
     """
     settings = scorecard.settings()
-    pseudonymiser = Pseudonymiser(load_key())
+    pseudonymiser = _pseudonymiser()
     now = ingest.now_utc()
     partitions = sorted(split_key(key) for key in context.partition_keys)
     landing = scan_landing(settings.landing_dir, sorted({district for _, district in partitions}))
     total = ingest.Load()
     with warehouse.connect(settings.work_db) as con:
+        try:
+            ingest.require_same_key(con, pseudonymiser)
+        except ingest.KeyChanged as problem:
+            raise Failure(f"Nothing was loaded: {problem}") from None
         for month, batch in groupby(partitions, key=lambda partition: partition[0]):
             batch = list(batch)
             load = ingest.load_month(
@@ -179,6 +191,13 @@ def district_extracts(context: AssetExecutionContext, scorecard: ScorecardResour
     yield from _results(total, EXTRACT_KEYS, settings.work_db, partitioned=True)
     yield MaterializeResult(asset_key=DISTRICT_FOLDERS)
     yield MaterializeResult(asset_key=SUBMISSIONS)
+
+
+def _pseudonymiser() -> Pseudonymiser:
+    try:
+        return Pseudonymiser(load_key())
+    except KeyRejected as problem:
+        raise Failure(f"Nothing was loaded: {problem}") from None
 
 
 def _files(load: ingest.Load) -> pd.DataFrame:

@@ -52,7 +52,7 @@ def test_every_failing_cell_of_a_row_is_named_in_one_rejection():
             "referral_id, referral_date, date_of_birth",
             "referral_id is required but blank; "
             "referral_date is not a valid date (use YYYY-MM-DD or D/M/YYYY): '2011-04-31'; "
-            "date_of_birth is outside the allowed range 1990-01-01 to 2011-04-30: '1900-01-01'",
+            "date_of_birth is outside the allowed range 1986-01-01 to 2011-04-30: '1900-01-01'",
         )
     ]
 

@@ -88,14 +88,51 @@ def test_a_date_before_1990_or_after_the_reporting_month_is_a_row_error(cell):
     ]
 
 
-@pytest.mark.parametrize("cell", ["1989-12-31", "2011-05-01"])
+@pytest.mark.parametrize("cell", ["1985-12-31", "2011-05-01"])
 def test_an_optional_date_is_range_checked_too(cell):
     validated = judge_csv("referrals", f"{REFERRAL_HEADER}R1,C1,2011-04-05,,{cell}\n")
     assert rejections(validated) == [
         (
             2,
             "date_of_birth",
-            f"date_of_birth is outside the allowed range 1990-01-01 to 2011-04-30: '{cell}'",
+            f"date_of_birth is outside the allowed range 1986-01-01 to 2011-04-30: '{cell}'",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("month_end", "earliest", "day_before"),
+    [
+        (date(2011, 4, 30), "1986-01-01", "1985-12-31"),
+        (date(2012, 1, 31), "1987-01-01", "1986-12-31"),
+    ],
+)
+def test_a_date_of_birth_reaches_back_to_1_january_25_years_before_the_reporting_year(
+    month_end, earliest, day_before
+):
+    validated = judge_csv(
+        "referrals",
+        f"{REFERRAL_HEADER}R1,C1,2011-04-05,,{earliest}\nR2,C2,2011-04-05,,{day_before}\n",
+        month_end=month_end,
+    )
+    assert record(validated, 2)["date_of_birth"] == pd.Timestamp(earliest)
+    assert rejections(validated) == [
+        (
+            3,
+            "date_of_birth",
+            f"date_of_birth is outside the allowed range {earliest} to {month_end}: '{day_before}'",
+        )
+    ]
+
+
+def test_every_date_but_the_date_of_birth_still_starts_at_1990():
+    # a referral in 1989 with a child born in 1989: only the referral is out of range
+    validated = judge_csv("referrals", f"{REFERRAL_HEADER}R1,C1,1989-12-31,,1989-12-31\n")
+    assert rejections(validated) == [
+        (
+            2,
+            "referral_date",
+            "referral_date is outside the allowed range 1990-01-01 to 2011-04-30: '1989-12-31'",
         )
     ]
 

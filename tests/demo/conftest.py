@@ -27,6 +27,14 @@ import pytest
 from orchestration.demo import DemoManifest, generate_landing
 
 DATE_FLOOR = date(1990, 1, 1)
+
+
+def date_floor(column: str, month_end: date) -> date:
+    """extracts.md: 1990-01-01, but a date of birth may reach back to 1 January of the
+    year 25 years before the reporting month's."""
+    return date(month_end.year - 25, 1, 1) if column == "date_of_birth" else DATE_FLOOR
+
+
 ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
@@ -258,7 +266,7 @@ def check_file(path: Path, extract: str, month: str) -> CheckedFile:
                 if required or column == "unallocated_since":
                     problems.append((column, "missing_required"))
                 record[column] = None
-            elif kind == "date" and value < DATE_FLOOR:  # type: ignore[operator]
+            elif kind == "date" and value < date_floor(column, end):  # type: ignore[operator]
                 problems.append((column, "date_before_1990"))
             elif kind == "date" and value > end:  # type: ignore[operator]
                 problems.append((column, "date_after_month_end"))

@@ -9,6 +9,8 @@ import json
 import os
 from pathlib import Path
 
+from dagster import AssetKey
+
 from orchestration.definitions import defs
 
 SNAPSHOT = Path(__file__).with_name("definitions_snapshot.json")
@@ -75,6 +77,7 @@ def test_every_raw_table_and_mart_has_its_checks():
     for extract in ("referrals", "initial_assessments", "workforce", "population"):
         assert f"raw/{extract}:contract" in checks
     assert "marts/scorecard_monthly:great_expectations (blocking)" in checks
+    assert "marts/scorecard_monthly:not_shrunk (blocking)" in checks
     assert any(check.startswith("marts/scorecard_monthly:unique_combination") for check in checks)
 
 
@@ -87,3 +90,19 @@ def test_nothing_runs_by_itself_until_an_operator_switches_it_on():
         **{name: schedule[3] for name, schedule in described["schedules"].items()},
     }
     assert statuses == {"landing_sensor": "STOPPED", "monthly_scorecard": "STOPPED"}
+
+
+def test_the_district_extracts_load_after_the_reference_files():
+    """reference_files forgets every partition when the pseudonym key changed, so in a
+    build it must run first and district_extracts then reload them all with the new key."""
+    from orchestration.assets.raw import DISTRICT_FOLDERS, EXTRACT_KEYS, SUBMISSIONS
+
+    graph = defs.resolve_asset_graph()
+    for key in [*EXTRACT_KEYS.values(), DISTRICT_FOLDERS, SUBMISSIONS]:
+        assert AssetKey(["raw", "districts"]) in graph.get(key).parent_keys, key
+
+
+def test_the_sensors_district_month_runs_do_not_reload_the_reference_files():
+    nodes = {node.name for node in defs.resolve_job_def("district_month_update").graph.nodes}
+    assert "district_extracts" in nodes
+    assert "reference_files" not in nodes

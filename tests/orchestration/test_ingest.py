@@ -276,7 +276,7 @@ def test_a_file_rejected_whole_is_not_submitted_while_others_load(landing, tmp_p
     assert query(
         work_db,
         "SELECT path, status, error FROM audit.submissions "
-        "WHERE extract IS DISTINCT FROM 'districts' ORDER BY path",
+        "WHERE path NOT LIKE 'reference/%' ORDER BY path",
     ) == [
         ("2011-04/NOR/cp_plans.csv", "loaded", None),
         ("2011-04/NOR/referrals.csv", "rejected", "required column(s) missing: child_id"),
@@ -284,6 +284,31 @@ def test_a_file_rejected_whole_is_not_submitted_while_others_load(landing, tmp_p
     ]
     assert query(work_db, "SELECT district_code, referral_id FROM raw.referrals") == [("SOU", "R1")]
     assert query(work_db, "SELECT district_code, plan_id FROM raw.cp_plans") == [("NOR", "P1")]
+    assert query(work_db, "SELECT count(*) FROM audit.rejected_rows") == [(0,)]
+
+
+FORMULA_LIKE = ['=HYPERLINK("http://x.test","click")', "+cmd|' /C calc'!A0", "@SUM(A1:A2)", "-1+2"]
+
+
+def test_text_that_looks_like_a_spreadsheet_formula_lands_verbatim(landing, tmp_path, load_into):
+    """Kept as landed: neutralising formulas is for whoever exports to a spreadsheet."""
+    quoted = "".join(
+        f'R{number},C{number},2011-04-05,"{text.replace(chr(34), 2 * chr(34))}"\n'
+        for number, text in enumerate(FORMULA_LIKE, start=1)
+    )
+    land(
+        landing,
+        {
+            "reference/districts.csv": DISTRICTS_CSV,
+            "2011-04/NOR/referrals.csv": REFERRALS_HEADER.replace("\n", ",referral_source\n")
+            + quoted,
+        },
+    )
+    work_db = tmp_path / "work.duckdb"
+    load_into(landing, work_db)
+    assert query(work_db, "SELECT referral_source FROM raw.referrals ORDER BY referral_id") == [
+        (text,) for text in FORMULA_LIKE
+    ]
     assert query(work_db, "SELECT count(*) FROM audit.rejected_rows") == [(0,)]
 
 
@@ -364,7 +389,8 @@ def test_reloading_the_same_submission_changes_nothing(landing, tmp_path, load_i
     # same rows in every table, and every audit row keeps its first loaded_at
     assert snapshot(work_db) == first
     assert {loaded_at for *_, loaded_at in first["audit.submissions"]} == {FIRST_RUN}
-    assert len(first["audit.submissions"]) == 5
+    # 5 items landed, plus population.csv and targets.csv reported missing
+    assert len(first["audit.submissions"]) == 7
     assert len(first["raw.referrals"]) == 1
     assert len(first["audit.rejected_rows"]) == 1
 
@@ -463,7 +489,9 @@ def test_population_or_targets_rejected_whole_read_as_empty_and_are_reported(
         work_db,
         "SELECT path, status FROM audit.submissions WHERE extract <> 'districts' ORDER BY path",
     )
-    assert reported == [(path, "rejected") for path in sorted(files)]
+    # a population.csv not landed at all is reported too, as missing
+    missing = [] if "reference/population.csv" in files else ["reference/population.csv"]
+    assert reported == [(path, "rejected") for path in sorted([*files, *missing])]
 
 
 # --- pseudonyms ------------------------------------------------------------------------
@@ -474,6 +502,48 @@ def test_a_blank_child_id_is_rejected_as_blank_not_pseudonymised(tmp_path):
     path.write_text(REFERRALS_HEADER + "R1,   ,2011-04-05\n")
     outcome = load_one(path)
     assert outcome.rejected["reason"].tolist() == ["child_id is required but blank"]
+
+
+def test_a_file_past_the_size_limit_is_rejected_whole_without_being_read(tmp_path, monkeypatch):
+    # 0.01 MB is 10,485 bytes; the file is 35 + 1,100 * 17 = 18,735 bytes (0.0179 MB)
+    monkeypatch.setenv("SCORECARD_MAX_FILE_MB", "0.01")
+    path = tmp_path / "referrals.csv"
+    path.write_text(REFERRALS_HEADER + "R1,C1,2011-04-05\n" * 1100)
+    assert path.stat().st_size == 35 + 1100 * 17
+    outcome = load_one(path)
+    assert (outcome.submission["status"], outcome.submission["error"]) == (
+        "rejected",
+        "the file is 0.0179 MB, more than the 0.01 MB a file may be (SCORECARD_MAX_FILE_MB)",
+    )
+    assert outcome.submission.get("sha256") is None  # never read, so never hashed
+    assert outcome.records is None
+    assert outcome.rejected.empty
+
+
+def test_a_formula_with_no_saved_value_is_a_rejected_row_that_keeps_only_its_shape(tmp_path):
+    # line 2's referral date is a formula openpyxl saved without a value; line 3 loads
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["referral_id", "child_id", "referral_date"])
+    sheet.append(["R1", "CHILD-77", "=DATE(2011,4,5)"])
+    sheet.append(["R2", "CHILD-78", "2011-04-06"])
+    path = tmp_path / "referrals.xlsx"
+    book.save(path)
+    outcome = load_one(path)
+    counts = [outcome.submission[key] for key in ("rows_read", "rows_loaded", "rows_rejected")]
+    assert counts == [2, 1, 1]
+    assert outcome.records["line_number"].tolist() == [3]
+    rejected = outcome.rejected[["line_number", "column_name", "reason", "raw_record"]]
+    assert rejected.to_dict(orient="records") == [
+        {
+            "line_number": 2,
+            "column_name": "referral_date",
+            "reason": "referral_date holds a formula with no saved value: open the workbook "
+            "in Excel and save it so the values are stored",
+            "raw_record": json.dumps({"field_count": 3}),
+        }
+    ]
+    assert "CHILD-7" not in outcome.rejected.to_string()
 
 
 # --- end to end: one build shared by the tests below ------------------------------------

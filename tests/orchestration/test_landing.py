@@ -12,7 +12,7 @@ import pytest
 from orchestration import ingest
 from orchestration.landing import is_month, scan_landing
 from orchestration.pseudonym import Pseudonymiser
-from tests.conftest import DISTRICTS_CSV, land
+from tests.conftest import DISTRICTS_CSV, build, land, query
 
 REFERRALS = "referral_id,child_id,referral_date\nR1,C1,2011-04-05\n"
 LISTED = ["NOR", "SOU"]
@@ -121,6 +121,85 @@ def test_stray_files_and_folders_outside_the_layout_are_ignored(landing):
         "reference/README.md": ("ignored", "not an extract file name"),
     }
     assert district_load(landing) == {"2011-04/NOR/old": ("ignored", "not an extract file name")}
+
+
+# --- names that are not UTF-8: ignored, shown escaped, never stopping the run -------------
+
+NOT_UTF8 = "a name that is not valid UTF-8 (its undecodable bytes shown as \\xNN)"
+
+
+def land_bytes_name(folder: Path, name: bytes, *, is_folder: bool = False) -> None:
+    """Create a file or folder whose name is raw bytes (os.scandir returns it surrogate-escaped)."""
+    path = bytes(folder) + b"/" + name
+    if is_folder:
+        os.mkdir(path)
+        with open(path + b"/referrals.csv", "wb") as file:
+            file.write(REFERRALS.encode())
+    else:
+        with open(path, "wb") as file:
+            file.write(b"x")
+
+
+@pytest.mark.parametrize("where", ["", "2011-04", "reference"])
+def test_a_file_name_that_is_not_utf8_is_ignored_and_shown_escaped(landing, where):
+    land(
+        landing, {"reference/districts.csv": DISTRICTS_CSV, "2011-04/NOR/referrals.csv": REFERRALS}
+    )
+    land_bytes_name(landing / where, b"notes\xff.csv")
+    shown = f"{where}/notes\\xff.csv".lstrip("/")
+    assert seen(landing) == {shown: ("ignored", NOT_UTF8)}
+    assert shown.encode("utf-8").decode("utf-8") == shown  # printable, valid UTF-8
+    assert district_load(landing) == {"2011-04/NOR/referrals.csv": ("loaded", None)}
+
+
+def test_a_file_name_that_is_not_utf8_in_a_district_folder_is_ignored(landing):
+    land(landing, {"2011-04/NOR/referrals.csv": REFERRALS})
+    land_bytes_name(landing / "2011-04" / "NOR", b"notes\xff.csv")
+    assert district_load(landing) == {
+        "2011-04/NOR/notes\\xff.csv": ("ignored", NOT_UTF8),
+        "2011-04/NOR/referrals.csv": ("loaded", None),
+    }
+
+
+def test_a_month_or_district_folder_name_that_is_not_utf8_is_ignored_unopened(landing):
+    land(landing, {"2011-04/NOR/referrals.csv": REFERRALS})
+    land_bytes_name(landing, b"2011-0\xff", is_folder=True)
+    land_bytes_name(landing / "2011-04", b"N\xc3R", is_folder=True)
+    assert scan_landing(landing, LISTED).months == ["2011-04"]
+    assert seen(landing) == {
+        "2011-0\\xff": ("ignored", NOT_UTF8),
+        "2011-04/N\\xc3R": ("ignored", NOT_UTF8),
+    }
+
+
+def test_names_that_are_not_utf8_anywhere_do_not_stop_a_build(landing, tmp_path):
+    land(
+        landing, {"reference/districts.csv": DISTRICTS_CSV, "2011-04/NOR/referrals.csv": REFERRALS}
+    )
+    for folder in ("", "2011-04", "2011-04/NOR", "reference"):
+        land_bytes_name(landing / folder, b"notes\xff.csv")
+    land_bytes_name(landing, b"2011-0\xff", is_folder=True)
+    land_bytes_name(landing / "2011-04", b"NO\xff", is_folder=True)
+    warehouse = tmp_path / "out" / "scorecard.duckdb"
+    outcome = build(landing, warehouse)
+    assert outcome.published, outcome.message
+    assert sorted(
+        query(warehouse, "SELECT path, file_name, status, error FROM audit.submissions")
+    ) == [
+        ("2011-04/NOR/notes\\xff.csv", "notes\\xff.csv", "ignored", NOT_UTF8),
+        ("2011-04/NOR/referrals.csv", "referrals.csv", "loaded", None),
+        ("2011-04/NO\\xff", "NO\\xff", "ignored", NOT_UTF8),
+        ("2011-04/notes\\xff.csv", "notes\\xff.csv", "ignored", NOT_UTF8),
+        ("2011-0\\xff", "2011-0\\xff", "ignored", NOT_UTF8),
+        ("notes\\xff.csv", "notes\\xff.csv", "ignored", NOT_UTF8),
+        ("reference/districts.csv", "districts.csv", "loaded", None),
+        ("reference/notes\\xff.csv", "notes\\xff.csv", "ignored", NOT_UTF8),
+    ]
+    assert query(
+        warehouse,
+        "SELECT value FROM marts.fct_indicator_monthly WHERE district_code = 'NOR' "
+        "AND indicator_code = 'REF_COUNT'",
+    ) == [(1.0,)]
 
 
 # --- symbolic links: ignored, never followed -------------------------------------------

@@ -4,7 +4,10 @@ quoting, line numbers, headers, and .xlsx workbooks built here with openpyxl."""
 from __future__ import annotations
 
 import io
+import re
+import signal
 import zipfile
+from contextlib import contextmanager
 from datetime import date, datetime, time
 
 import pandas as pd
@@ -459,3 +462,332 @@ def test_headers_treat_every_unicode_white_space_alike(header):
     validated = judge(read_table("referrals.csv", f"{header}\nR1,C1,2011-04-05\n".encode()))
     assert validated.rejected.empty
     assert list(validated.records.index) == [2 + header.count("\n")]
+
+
+# --- hostile input: limits, far cells, zip bombs and formulas --------------------------
+
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def text_cell(reference: str | None, value: str) -> str:
+    """A text cell as a sheet's XML holds it; a writer may leave out where it is."""
+    where = f' r="{reference}"' if reference else ""
+    return f'<c{where} t="inlineStr"><is><t>{value}</t></is></c>'
+
+
+def with_sheet_xml(
+    sheet_data: str, dimension: str = "", compress: bool = True, doctype: str = ""
+) -> bytes:
+    """A real workbook whose first sheet's XML is replaced by ``sheet_data``, as a
+    hostile or unusual writer could make it (openpyxl never writes these itself)."""
+    source = zipfile.ZipFile(io.BytesIO(workbook(("a",))))
+    buffer = io.BytesIO()
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        for item in source.infolist():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                archive.writestr(
+                    item.filename,
+                    f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<worksheet xmlns="{SHEET_NS}">'
+                    f"{dimension}<sheetData>{sheet_data}</sheetData></worksheet>",
+                )
+            else:
+                archive.writestr(item, source.read(item.filename))
+    return buffer.getvalue()
+
+
+@contextmanager
+def deadline(seconds: int):
+    """Fail a read that walks empty space instead of finishing at once."""
+
+    def expire(signal_number, frame):
+        raise TimeoutError(f"still reading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+HEADER_ROW = f'<row r="1">{text_cell("A1", "a")}{text_cell("B1", "b")}</row>'
+FIRST_ROW = f'<row r="2">{text_cell("A2", "1")}{text_cell("B2", "2")}</row>'
+
+
+def test_xlsx_a_dimension_claiming_the_whole_sheet_is_ignored_and_empty_rows_not_walked():
+    # the dimension claims 1,048,576 rows x 16,384 columns; the sheet holds 3 rows of 2
+    # cells, the last on row 1,000,000 (the row limit): read as they are, at once
+    data = with_sheet_xml(
+        HEADER_ROW + FIRST_ROW + f'<row r="1000000">{text_cell("B1000000", "x")}</row>',
+        dimension='<dimension ref="A1:XFD1048576"/>',
+    )
+    with deadline(10):
+        table = read_table("x.xlsx", data)
+    assert cells(table) == {2: {"a": "1", "b": "2"}, 1000000: {"a": None, "b": "x"}}
+
+
+def test_xlsx_one_far_cell_past_the_row_limit_rejects_the_file_at_once():
+    data = with_sheet_xml(
+        HEADER_ROW + FIRST_ROW + f'<row r="1048576">{text_cell("B1048576", "x")}</row>',
+        dimension='<dimension ref="A1:XFD1048576"/>',
+    )
+    with deadline(10), pytest.raises(FileRejected) as rejection:
+        read_table("x.xlsx", data)
+    assert str(rejection.value) == (
+        "row 1,048,576 of the sheet holds data, past the 1,000,000 rows a file may have "
+        "(SCORECARD_MAX_ROWS)"
+    )
+
+
+def test_xlsx_a_cell_with_data_past_the_column_limit_rejects_the_file():
+    # one far cell, XFD3, on a sheet whose dimension claims the whole sheet
+    data = with_sheet_xml(
+        HEADER_ROW + FIRST_ROW + f'<row r="3">{text_cell("XFD3", "x")}</row>',
+        dimension='<dimension ref="A1:XFD1048576"/>',
+    )
+    with deadline(10), pytest.raises(FileRejected) as rejection:
+        read_table("x.xlsx", data)
+    assert str(rejection.value) == (
+        "cell XFD3 holds data in column 16384, past the 200 columns a file may have "
+        "(SCORECARD_MAX_COLUMNS)"
+    )
+
+
+def test_xlsx_empty_cells_far_out_are_not_data_and_do_not_count_against_the_limits():
+    # Excel writes a formatted but empty cell as <c r="XFD2" s="1"/>
+    data = with_sheet_xml(
+        HEADER_ROW + '<row r="2"><c r="A2" t="inlineStr"><is><t>1</t></is></c><c r="XFD2" s="1"/>'
+        f'{text_cell("XFC2", "  ")}</row><row r="1048576" ht="30" customHeight="1"/>',
+        dimension='<dimension ref="A1:XFD1048576"/>',
+    )
+    with deadline(10):
+        table = read_table("x.xlsx", data)
+    assert cells(table) == {2: {"a": "1", "b": None}}
+    assert table.ragged.empty
+
+
+@pytest.mark.parametrize("row_number", ["1048577", "99999999999"])
+def test_xlsx_a_row_number_past_excels_last_row_is_an_unreadable_workbook(row_number):
+    data = with_sheet_xml(HEADER_ROW + f'<row r="{row_number}">{text_cell(None, "x")}</row>')
+    with deadline(10), pytest.raises(FileRejected) as rejection:
+        read_table("x.xlsx", data)
+    assert str(rejection.value) == (
+        f"the workbook cannot be read (its sheet has a row numbered {row_number}, "
+        "past Excel's last row, 1048576)"
+    )
+
+
+def test_xlsx_rows_out_of_order_are_an_unreadable_workbook_not_silently_dropped():
+    data = with_sheet_xml(HEADER_ROW + FIRST_ROW.replace('r="2"', 'r="3"') + FIRST_ROW)
+    with pytest.raises(FileRejected) as rejection:
+        read_table("x.xlsx", data)
+    assert str(rejection.value) == ("the workbook cannot be read (its sheet has row 2 after row 3)")
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_rejected_before_it_is_parsed(monkeypatch):
+    # 25,000 rows of 87 bytes unpack to about 2.1 MB; deflated they take a few KB
+    row = f"<row>{text_cell(None, 'R1')}{text_cell(None, 'C1')}</row>"
+    data = with_sheet_xml(HEADER_ROW + row * 25_000)
+    assert len(data) < 30_000
+    monkeypatch.setenv("SCORECARD_MAX_WORKBOOK_MB", "1")
+    with pytest.raises(FileRejected) as rejection:
+        read_table("x.xlsx", data)
+    assert re.fullmatch(
+        r"the workbook unpacks to 2\.\d MB, more than the 1 MB a workbook may unpack to "
+        r"\(SCORECARD_MAX_WORKBOOK_MB\)",
+        str(rejection.value),
+    )
+
+
+def test_an_xml_entity_bomb_in_a_sheet_is_an_unreadable_workbook():
+    # "billion laughs": 10 levels of 10 entities, 3 GB of text from a 1 KB sheet
+    entities = '<!ENTITY l0 "lol">' + "".join(
+        f'<!ENTITY l{level} "{f"&l{level - 1};" * 10}">' for level in range(1, 10)
+    )
+    data = with_sheet_xml(
+        HEADER_ROW + f'<row r="2">{text_cell("A2", "&l9;")}</row>',
+        doctype=f"<!DOCTYPE worksheet [{entities}]>",
+    )
+    with deadline(10), pytest.raises(FileRejected) as rejection:
+        read_table("x.xlsx", data)
+    assert str(rejection.value) == "the workbook cannot be read (ParseError)"
+    # the same sheet with one level of entities is read: the bomb, not the DTD, is refused
+    small = with_sheet_xml(
+        HEADER_ROW + f'<row r="2">{text_cell("A2", "&l1;")}</row>',
+        doctype=f"<!DOCTYPE worksheet [{entities}]>",
+    )
+    assert cells(read_table("x.xlsx", small)) == {2: {"a": "lol" * 10, "b": None}}
+
+
+@pytest.mark.parametrize("name", ["x.csv", "x.xlsx"])
+def test_a_file_past_the_size_limit_is_rejected_whole(monkeypatch, name):
+    # 0.01 MB is 10,485 bytes; the file is 20,000 bytes (0.0191 MB) of text, or about
+    # that of a workbook stored without compression
+    data = b"a,b\n" + b"1,2\n" * 4999
+    if name.endswith(".xlsx"):
+        row = f"<row>{text_cell(None, '1')}{text_cell(None, '2')}</row>"
+        data = with_sheet_xml(HEADER_ROW + row * 180, compress=False)
+    assert 19_000 < len(data) < 21_000
+    monkeypatch.setenv("SCORECARD_MAX_FILE_MB", "0.01")
+    with pytest.raises(FileRejected) as rejection:
+        read_table(name, data)
+    assert re.fullmatch(
+        r"the file is 0\.0(18|19|20)\d MB, more than the 0\.01 MB a file may be "
+        r"\(SCORECARD_MAX_FILE_MB\)",
+        str(rejection.value),
+    )
+
+
+def test_a_csv_with_more_lines_than_the_row_limit_is_rejected_whole(monkeypatch):
+    # lines as an editor counts them: the header and blank lines too
+    monkeypatch.setenv("SCORECARD_MAX_ROWS", "3")
+    assert list(read_table("x.csv", b"a,b\r\n1,2\r\n3,4").cells.index) == [2, 3]
+    for data in (b"a,b\n1,2\n3,4\n5,6\n", b"a,b\n1,2\n\n3,4\n", b"a,b\r1,2\r3,4\r5,6"):
+        with pytest.raises(FileRejected) as rejection:
+            read_table("x.csv", data)
+        assert str(rejection.value) == (
+            "the file has more than 3 lines, the most a file may have (SCORECARD_MAX_ROWS)"
+        )
+
+
+def test_a_csv_whose_mixed_line_ends_pass_the_row_limit_is_rejected_whole(monkeypatch):
+    # 2 LFs and 2 CRs, but 5 lines: LF then CR is two line ends; the last row is on line 5
+    monkeypatch.setenv("SCORECARD_MAX_ROWS", "4")
+    with pytest.raises(FileRejected, match="more than 4 lines"):
+        read_table("x.csv", b"a\n1\n\r2\r3")
+
+
+def test_an_xlsx_with_data_past_the_row_limit_is_rejected_whole(monkeypatch):
+    monkeypatch.setenv("SCORECARD_MAX_ROWS", "3")
+    # sheet rows 1-3 hold data; rows past them may exist if they are empty
+    fits = with_sheet_xml(
+        HEADER_ROW + FIRST_ROW + f'<row r="3">{text_cell("A3", "3")}</row>'
+        '<row r="4"><c r="A4" s="1"/></row><row r="9" ht="30" customHeight="1"/>'
+    )
+    assert list(read_table("x.xlsx", fits).cells.index) == [2, 3]
+    with pytest.raises(FileRejected) as rejection:
+        read_table("x.xlsx", workbook(("a", "b"), ("1", "2"), (), ("3", "4")))
+    assert str(rejection.value) == (
+        "row 4 of the sheet holds data, past the 3 rows a file may have (SCORECARD_MAX_ROWS)"
+    )
+
+
+def test_a_csv_line_with_more_fields_than_the_column_limit_rejects_the_file(monkeypatch):
+    monkeypatch.setenv("SCORECARD_MAX_COLUMNS", "3")
+    assert cells(read_table("x.csv", b"a,b,c\n1,2,3\n")) == {2: {"a": "1", "b": "2", "c": "3"}}
+    with pytest.raises(FileRejected) as rejection:
+        read_table("x.csv", b"a,b,c\n1,2,3\n1,2,3,,,,\n")
+    assert str(rejection.value) == (
+        "line 3 has 7 fields, more than the 3 columns a file may have (SCORECARD_MAX_COLUMNS)"
+    )
+
+
+def test_an_xlsx_cell_past_the_column_limit_rejects_the_file(monkeypatch):
+    monkeypatch.setenv("SCORECARD_MAX_COLUMNS", "3")
+    with pytest.raises(FileRejected) as rejection:
+        read_table("x.xlsx", workbook(("a", "b", "c"), ("1", "2", "3", "4")))
+    assert str(rejection.value) == (
+        "cell D2 holds data in column 4, past the 3 columns a file may have (SCORECARD_MAX_COLUMNS)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SCORECARD_MAX_ROWS", "many"),
+        ("SCORECARD_MAX_COLUMNS", "0"),
+        ("SCORECARD_MAX_FILE_MB", "-1"),
+        ("SCORECARD_MAX_WORKBOOK_MB", "inf"),
+    ],
+)
+def test_a_limit_that_is_not_a_positive_number_stops_with_a_clear_message(
+    monkeypatch, variable, value
+):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValueError, match=f"{variable} must be a positive number, not '{value}'"):
+        read_table("x.csv", b"a\n1\n")
+
+
+# formulas: a workbook keeps each formula's last value beside it, unless its writer
+# never calculated it (openpyxl, scripts): then the value cannot be known here
+
+
+def test_xlsx_a_formula_with_no_saved_value_is_a_row_error_not_a_blank():
+    # openpyxl writes =1+1 as <f>1+1</f><v/>: the formula, no value
+    data = workbook(("a", "b", "c"), ("1", "=1+1", "x"), ("2", "3", "y"))
+    table = read_table("x.xlsx", data)
+    assert cells(table) == {3: {"a": "2", "b": "3", "c": "y"}}
+    assert table.problems.to_dict(orient="records") == [
+        {
+            "line_number": 2,
+            "column_name": "b",
+            "reason": "b holds a formula with no saved value: open the workbook in Excel "
+            "and save it so the values are stored",
+            "field_count": 3,
+        }
+    ]
+    assert table.rows_read == 2  # every row read is in cells, ragged or problems
+
+
+def test_xlsx_formulas_without_values_in_several_columns_are_one_row_error():
+    # ... and one in an extra column the contract does not read still counts when
+    # every column is read (read_table); a blank-named column's never does
+    data = workbook(("a", "b", "", "c"), ("=A1", "2", "=B1", "=1/0"))
+    assert read_table("x.xlsx", data).problems.to_dict(orient="records") == [
+        {
+            "line_number": 2,
+            "column_name": "a, c",
+            "reason": "a, c hold formulas with no saved value: open the workbook in Excel "
+            "and save it so the values are stored",
+            "field_count": 4,
+        }
+    ]
+
+
+def test_xlsx_a_formula_with_a_saved_value_reads_as_that_value_never_the_formula():
+    # as Excel saves them: a number, a text (t="str"), an empty text and an error
+    data = with_sheet_xml(
+        f'<row r="1">{text_cell("A1", "a")}{text_cell("B1", "b")}{text_cell("C1", "c")}'
+        f'{text_cell("D1", "d")}</row><row r="2"><c r="A2"><f>1+1</f><v>2</v></c>'
+        '<c r="B2" t="str"><f>HYPERLINK("http://x")</f><v>http://x</v></c>'
+        '<c r="C2" t="str"><f>IF(TRUE,"","x")</f><v/></c>'
+        '<c r="D2" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
+    )
+    table = read_table("x.xlsx", data)
+    assert cells(table) == {2: {"a": "2", "b": "http://x", "c": None, "d": "#DIV/0!"}}
+    assert table.problems.empty
+
+
+def test_xlsx_a_header_formula_with_no_saved_value_rejects_the_file():
+    with pytest.raises(FileRejected) as rejection:
+        read_table("x.xlsx", workbook(("a", '="b"'), ("1", "2")))
+    assert str(rejection.value) == (
+        "the header's column 2 holds a formula with no saved value: open the workbook "
+        "in Excel and save it so the values are stored"
+    )
+
+
+LOOKS_LIKE_FORMULAS = ['=HYPERLINK("http://x")', "+cmd", "-2+3", "@SUM(A1)", "=1+1"]
+
+
+def test_csv_text_that_looks_like_a_formula_is_kept_verbatim_never_evaluated():
+    lines = ["a"] + ['"' + text.replace('"', '""') + '"' for text in LOOKS_LIKE_FORMULAS]
+    table = read_table("x.csv", "\n".join(lines).encode())
+    assert table.cells["a"].tolist() == LOOKS_LIKE_FORMULAS
+
+
+def test_xlsx_text_that_looks_like_a_formula_is_kept_verbatim_never_evaluated():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["a"])
+    for number, text in enumerate(LOOKS_LIKE_FORMULAS, start=2):
+        cell = sheet.cell(row=number, column=1)
+        cell.value = text
+        cell.data_type = "s"  # a text cell: openpyxl would otherwise store a formula
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_table("x.xlsx", buffer.getvalue())
+    assert table.cells["a"].tolist() == LOOKS_LIKE_FORMULAS
+    assert table.problems.empty

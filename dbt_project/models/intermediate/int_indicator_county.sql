@@ -18,8 +18,8 @@ summed as (
         any_value(fy_month) as fy_month,
         bool_or(data_status in ('not_submitted', 'insufficient_history')) as any_incomplete,
         bool_or(data_status = 'no_denominator') as any_without_population,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator
+        {{ exact_sum('numerator') }} as numerator,
+        {{ exact_sum('denominator') }} as denominator
     from districts
     group by month_start, indicator_code
 

@@ -322,11 +322,11 @@ workforce as (
         grid.district_code,
         count(workers.worker_id) filter (where workers.is_case_holding_agency)
             as agency_headcount,
-        coalesce(sum(workers.fte) filter (where workers.is_case_holding), 0)
+        coalesce({{ exact_sum('workers.fte', 'workers.is_case_holding') }}, 0)
             as case_holding_fte,
-        coalesce(sum(workers.fte) filter (where workers.is_case_holding_agency), 0)
+        coalesce({{ exact_sum('workers.fte', 'workers.is_case_holding_agency') }}, 0)
             as agency_fte,
-        coalesce(sum(workers.fte) filter (where workers.is_case_holding_permanent), 0)
+        coalesce({{ exact_sum('workers.fte', 'workers.is_case_holding_permanent') }}, 0)
             as permanent_fte,
         count(workers.worker_id) filter (where workers.is_fieldwork_case_holder)
             as fieldwork_case_holders,
@@ -343,7 +343,7 @@ establishment_by_month as (
     select
         grid.month_start,
         grid.district_code,
-        coalesce(sum(establishment.establishment_fte), 0) as establishment_fte
+        coalesce({{ exact_sum('establishment.establishment_fte') }}, 0) as establishment_fte
     from grid
     left join establishment using (month_start, district_code)
     group by grid.month_start, grid.district_code

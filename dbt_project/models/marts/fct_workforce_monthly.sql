@@ -16,10 +16,10 @@ teams_in_workforce as (
         team_code,
         mode(team_type) as team_type,
         count(*) filter (where is_case_holding) as case_holding_headcount,
-        coalesce(sum(fte) filter (where is_case_holding), 0) as case_holding_fte,
+        coalesce({{ exact_sum('fte', 'is_case_holding') }}, 0) as case_holding_fte,
         count(*) filter (where is_case_holding_agency) as agency_headcount,
-        coalesce(sum(fte) filter (where is_case_holding_agency), 0) as agency_fte,
-        coalesce(sum(fte) filter (where is_case_holding_permanent), 0) as permanent_fte,
+        coalesce({{ exact_sum('fte', 'is_case_holding_agency') }}, 0) as agency_fte,
+        coalesce({{ exact_sum('fte', 'is_case_holding_permanent') }}, 0) as permanent_fte,
         sum(allocated_cases) as allocated_cases
     from workers
     group by all
