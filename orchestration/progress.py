@@ -113,8 +113,10 @@ class Progress:
             )
         elif kind in (DagsterEventType.RUN_SUCCESS, DagsterEventType.RUN_FAILURE):
             warned = f", {self.checks['warned']} warned" if self.checks["warned"] else ""
+            failed = f" ({', '.join(sorted(self.failed_checks))})" if self.failed_checks else ""
             self.say(
-                f"Checks: {self.checks['passed']} passed{warned}, {self.checks['failed']} failed"
+                f"Checks: {self.checks['passed']} passed{warned}, "
+                f"{self.checks['failed']} failed{failed}"
             )
 
     def _month_loaded(self, month: str) -> None:
