@@ -99,7 +99,11 @@ def build_warehouse(
     with (
         instance() as dagster_instance,
         writer_lock(
-            settings.work_db, me, progress.waiting, running=_writer_running(dagster_instance)
+            settings.work_db,
+            me,
+            progress.waiting,
+            running=_writer_running(dagster_instance),
+            on_overdue=progress.overdue,
         ),
     ):
         tags = {}

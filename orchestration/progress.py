@@ -74,6 +74,12 @@ class Progress:
     def waiting(self, holder: Holder) -> None:
         self.say(f"Waiting for {holder.describe()} to finish ...")
 
+    def overdue(self, holder: Holder) -> None:
+        self.say(
+            f"Not waiting any longer for {holder.describe()}: it has not started writing; "
+            "if its process has died, mark it canceled in the Dagster UI."
+        )
+
     def __call__(self, entry: EventLogEntry) -> None:
         """Dagster calls this with each event of the run, as it is recorded."""
         event = entry.dagster_event

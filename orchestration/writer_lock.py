@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 POLL_SECONDS = 0.5
+PATIENCE_SECONDS = 180.0  # a run takes the lock within seconds of starting, even on a busy box
 
 
 @dataclass(frozen=True)
@@ -84,13 +85,18 @@ def writer_lock(
     me: Holder,
     on_wait: Callable[[Holder], None],
     running: Callable[[], Holder | None] = lambda: None,
+    on_overdue: Callable[[Holder], None] = lambda holder: None,
     poll: float = POLL_SECONDS,
+    patience: float = PATIENCE_SECONDS,
 ) -> Iterator[None]:
     """Hold the working database's writer lock for the block, waiting for it if need be.
 
-    ``running`` names a writer that does not hold the lock yet but must go first (a Dagster
-    run in progress on the same instance, between its start and its taking the lock);
-    ``on_wait`` is told each writer waited for, once.
+    ``running`` names a writer to let go first although it does not hold the lock (a
+    Dagster run of the same instance that has started and not yet taken it). A run takes
+    the lock before it writes anything, so one that has not taken it within ``patience``
+    seconds is not writing (its process died, or it is still starting and will wait for
+    this one): ``on_overdue`` is told and the lock is taken. ``on_wait`` is told each
+    writer waited for, once.
     """
     path = lock_path(work_db).absolute()
     if path in _held:
@@ -102,17 +108,15 @@ def writer_lock(
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     announced: set[Holder] = set()
+    first_seen: dict[Holder, float] = {}
 
     def wait_for(holder: Holder) -> None:
-        if holder not in announced:
+        if holder not in announced and holder != Holder(None):  # None: the file is being written
             announced.add(holder)
             on_wait(holder)
         time.sleep(poll)
 
     while True:
-        if (other := running()) is not None:
-            wait_for(other)
-            continue
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -120,11 +124,13 @@ def writer_lock(
             os.close(fd)
             wait_for(current_holder(work_db) or Holder(None))
             continue
-        if (other := running()) is not None:  # it started while we took the lock: it goes first
-            os.close(fd)
-            wait_for(other)
-            continue
-        break
+        if (other := running()) is None:
+            break
+        if time.monotonic() - first_seen.setdefault(other, time.monotonic()) > patience:
+            on_overdue(other)
+            break
+        os.close(fd)  # the run that started first goes first
+        wait_for(other)
     os.ftruncate(fd, 0)
     os.pwrite(fd, replace(me, since=now()).text().encode(), 0)
     _held[path] = [fd, 1]

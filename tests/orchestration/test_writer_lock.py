@@ -160,3 +160,29 @@ def test_the_lock_held_by_a_launcher_is_taken_again_by_its_in_process_run(tmp_pa
         [sys.executable, "-c", take, str(lock_path(work_db))], capture_output=True, text=True
     )
     assert checker.returncode == 0, checker.stderr
+
+
+def test_a_started_run_that_never_takes_the_lock_is_not_waited_for_forever(tmp_path):
+    """A run marked started whose process died: the CLI says so and goes ahead."""
+    with DagsterInstance.ephemeral() as instance:
+        instance.add_run(
+            DagsterRun(
+                job_name="scorecard_build",
+                run_id="dead-run",
+                status=DagsterRunStatus.STARTED,
+                tags=WAREHOUSE_TAGS,
+            )
+        )
+        waited, overdue = [], []
+        with writer_lock(
+            tmp_path / "work.duckdb",
+            Holder(os.getpid(), "cli-run"),
+            waited.append,
+            running=_writer_running(instance),
+            on_overdue=overdue.append,
+            poll=0.05,
+            patience=0.3,
+        ):
+            assert '"run_id": "cli-run"' in lock_path(tmp_path / "work.duckdb").read_text()
+    assert [holder.run_id for holder in waited] == ["dead-run"]
+    assert overdue == waited
