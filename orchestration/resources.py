@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from dagster import ConfigurableResource, InitResourceContext
+from dagster import ConfigurableResource
 from pydantic import Field
 
-from orchestration import writer_lock
 from orchestration.settings import Settings
 
 
@@ -31,21 +26,3 @@ class ScorecardResource(ConfigurableResource):
         return Settings.resolve(
             self.landing_dir, self.warehouse, self.work_db, self.allow_shrink or None
         )
-
-    @contextmanager
-    def yield_for_execution(self, context: InitResourceContext) -> Iterator[ScorecardResource]:
-        """A run holds the working database's writer lock from before its first step to
-        after its last, so it waits for a writer already at work (a `scorecard run`, another
-        run) rather than failing on DuckDB's lock. A sensor reading its settings takes none."""
-        run = context.dagster_run
-        if run is None:
-            yield self
-            return
-        work_db = self.settings().work_db
-        me = writer_lock.Holder(os.getpid(), run.run_id, run.job_name)
-
-        def on_wait(holder: writer_lock.Holder) -> None:
-            context.log.info(f"Waiting for {holder.describe()} to finish writing {work_db} ...")
-
-        with writer_lock.writer_lock(work_db, me, on_wait):
-            yield self

@@ -106,7 +106,14 @@ def writer_lock(
         finally:
             _release(path)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o644))
+    except OSError:
+        # a folder nobody can write: no writer can be at work, and the run will say in a
+        # sentence why it cannot write its database (orchestration.failures)
+        yield
+        return
     announced: set[Holder] = set()
     first_seen: dict[Holder, float] = {}
 

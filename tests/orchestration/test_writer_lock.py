@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from dagster import DagsterInstance, DagsterRunStatus, job, op
+from dagster import DagsterInstance, DagsterRunStatus, execute_job, job, op, reconstructable
 from dagster._core.storage.dagster_run import DagsterRun
-from dagster._core.utils import make_new_run_id
 
+from orchestration.executor import writer_locked_executor
 from orchestration.jobs import WAREHOUSE_TAGS
 from orchestration.launch import _writer_running
 from orchestration.resources import ScorecardResource
@@ -59,15 +59,17 @@ def holder(tmp_path: Path):
         process.wait(timeout=30)
 
 
-def release_once_waiting(instance: DagsterInstance, run_id: str, release: Path) -> list[float]:
-    """Create ``release`` once the run has logged that it waits (or after a minute, so a run
+def release_once_waiting(instance: DagsterInstance, release: Path) -> list[float]:
+    """Create ``release`` once a run has logged that it waits (or after a minute, so a run
     that never waits fails the test); the list receives the time it did."""
     released: list[float] = []
 
     def later():
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not any(
-            entry.user_message.startswith("Waiting") for entry in instance.all_logs(run_id)
+            entry.user_message.startswith("Waiting")
+            for run in instance.get_runs()
+            for entry in instance.all_logs(run.run_id)
         ):
             time.sleep(0.1)
         released.append(time.time())
@@ -89,33 +91,41 @@ def test_a_writer_outside_dagster_is_named_by_its_process_id():
     )
 
 
+@op
+def write(scorecard: ScorecardResource) -> float:
+    return time.time()
+
+
+@job(executor_def=writer_locked_executor, resource_defs={"scorecard": ScorecardResource()})
+def writes():
+    write()
+
+
 def test_a_dagster_run_waits_for_the_writer_at_work_and_logs_which_run(tmp_path, holder):
-    """A run launched from the UI or the sensor, while `scorecard run` writes: it waits in
-    its resource's set-up (before any step), logs what for, then runs: nothing fails."""
+    """A run launched from the UI or the sensor, while `scorecard run` writes: it waits
+    before its first step, logs what for, then runs: nothing fails."""
     work_db = tmp_path / "work.duckdb"
     _, release = holder("cli-run-1")
-    written: list[float] = []
-
-    @op
-    def write(scorecard: ScorecardResource) -> None:
-        written.append(time.time())
-
-    @job(resource_defs={"scorecard": ScorecardResource(work_db=str(work_db))})
-    def writes():
-        write()
-
     (home := tmp_path / "dagster_home").mkdir()
+    run_config = {"resources": {"scorecard": {"config": {"work_db": str(work_db)}}}}
     with DagsterInstance.local_temp(str(home)) as instance:
-        run_id = make_new_run_id()
-        released = release_once_waiting(instance, run_id, release)
-        result = writes.execute_in_process(instance=instance, run_id=run_id)
-        messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
-    assert result.success
-    assert written[0] > released[0]  # the op ran only once the other writer had finished
+        released = release_once_waiting(instance, release)
+        with execute_job(reconstructable(writes), instance, run_config=run_config) as result:
+            assert result.success
+            written = result.output_for_node("write")
+            messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
+    assert written > released[0]  # the step ran only once the other writer had finished
     waiting = [message for message in messages if message.startswith("Waiting")]
     assert len(waiting) == 1, "\n".join(messages)
     assert waiting[0].startswith("Waiting for run cli-run-1 (scorecard_build, started ")
     assert waiting[0].endswith(f") to finish writing {work_db} ...")
+
+
+def test_every_job_of_the_definitions_runs_with_the_writer_lock():
+    from orchestration.definitions import defs
+
+    for name in ("scorecard_build", "district_month_update", "reference_update"):
+        assert defs.resolve_job_def(name).executor_def is writer_locked_executor
 
 
 def test_the_cli_waits_for_a_started_warehouse_run_of_its_instance(tmp_path):
