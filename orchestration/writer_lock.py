@@ -67,10 +67,6 @@ def lock_path(work_db: Path) -> Path:
 _held: dict[Path, list] = {}
 
 
-def holds(work_db: Path) -> bool:
-    return lock_path(work_db).absolute() in _held
-
-
 def current_holder(work_db: Path) -> Holder | None:
     path = lock_path(work_db)
     try:
