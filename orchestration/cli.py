@@ -27,34 +27,20 @@ def _generate(out: Path, months: str, seed: int) -> None:
     )
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, verbose: bool = False) -> int:
     from orchestration.launch import build_warehouse
 
     print(
         f"Building from {settings.landing_dir} in one Dagster run of scorecard_build "
-        "(ingestion, dbt, checks, publish; set SCORECARD_LOG_LEVEL=INFO to follow it) ...",
+        "(ingestion, dbt, checks, publish; --verbose shows the full logs) ...",
         flush=True,
     )
-    outcome = build_warehouse(settings)
+    outcome = build_warehouse(settings, verbose=verbose, out=sys.stdout)
     print(outcome.message)
     if not outcome.published:
         return 1
-    _print_audit(settings.warehouse)
     _print_reference_warnings(settings.warehouse)
     return 0
-
-
-def _print_audit(warehouse: Path) -> None:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        loaded, rejected, ignored, rows = con.execute(
-            "SELECT count(*) FILTER (status = 'loaded'), count(*) FILTER (status = 'rejected'), "
-            "count(*) FILTER (status = 'ignored'), coalesce(sum(rows_rejected), 0) "
-            "FROM audit.submissions"
-        ).fetchone()
-    print(
-        f"Files loaded: {loaded}; rejected whole: {rejected}; ignored: {ignored}; "
-        f"rows rejected: {rows} (see audit.submissions and audit.rejected_rows)"
-    )
 
 
 def _print_reference_warnings(warehouse: Path) -> None:
@@ -107,12 +93,12 @@ def _show(warehouse: Path, month: str | None) -> int:
     return 0
 
 
-def _demo(settings: Settings) -> int:
+def _demo(settings: Settings, verbose: bool = False) -> int:
     if not settings.landing_dir.exists():
         _generate(settings.landing_dir, DEMO_MONTHS, DEMO_SEED)
     else:
         print(f"Using the existing landing folder {settings.landing_dir}")
-    status = _run(settings)
+    status = _run(settings, verbose)
     if status:
         return status
     print()
@@ -152,6 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="generate the demo landing if absent, run, show")
     demo.add_argument("--landing")
     demo.add_argument("--warehouse")
+    for command in (run, demo):
+        command.add_argument(
+            "--verbose",
+            action="store_true",
+            help="show dbt's and Dagster's logs (at INFO) instead of a line per stage",
+        )
 
     args = parser.parse_args(argv)
     if args.command == "generate":
@@ -163,10 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         allow_shrink=getattr(args, "allow_shrink", False) or None,
     )
     if args.command == "run":
-        return _run(settings)
+        return _run(settings, args.verbose)
     if args.command == "show":
         return _show(settings.warehouse, args.month)
-    return _demo(settings)
+    return _demo(settings, args.verbose)
 
 
 if __name__ == "__main__":

@@ -4,12 +4,13 @@ Load it with `dagster dev` from the project root (pyproject's [tool.dagster] nam
 this module). Resources read SCORECARD_* environment variables with working defaults.
 """
 
-from dagster import Definitions, in_process_executor
+from dagster import Definitions
 
 from orchestration.assets.publish import published_warehouse
 from orchestration.assets.quality import marts_expectations, scorecard_not_shrunk
 from orchestration.assets.raw import district_extracts, reference_files
 from orchestration.assets.transform import DBT_PROJECT, dbt_resource, scorecard_dbt
+from orchestration.executor import writer_locked_executor
 from orchestration.jobs import district_month_update, reference_update, scorecard_build
 from orchestration.resources import ScorecardResource
 from orchestration.schedules import monthly_scorecard
@@ -26,6 +27,7 @@ defs = Definitions(
         "dbt": dbt_resource(DBT_PROJECT),
     },
     # Steps share one DuckDB file that allows a single writer: run them one after another
-    # in the run's own process (also saves a process start-up per step).
-    executor=in_process_executor,
+    # in the run's own process (also saves a process start-up per step), holding the
+    # writer lock for the run so it waits for `scorecard run` rather than failing.
+    executor=writer_locked_executor,
 )

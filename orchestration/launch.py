@@ -9,18 +9,28 @@ earlier landing left there.
 
 from __future__ import annotations
 
+import io
 import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TextIO
 
-from dagster import AssetCheckSeverity, DagsterInstance
+from dagster import AssetCheckSeverity, DagsterInstance, RunsFilter
+from dagster._core.storage.dagster_run import ACTIVE_RUN_STATUSES
+from dagster._core.utils import make_new_run_id
 
 from orchestration import ingest
 from orchestration.assets.quality import NOT_SHRUNK
 from orchestration.failures import explain
 from orchestration.landing import scan_landing
 from orchestration.partitions import DISTRICTS, MONTHS, district_month_key, register
+from orchestration.progress import Progress
 from orchestration.pseudonym import KeyRejected, load_key
-from orchestration.settings import Settings
+from orchestration.settings import Settings, console_log_level
+from orchestration.writer_lock import Holder, writer_lock
 
 # Dagster's documented tags for a run over a range of partitions.
 RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -41,7 +51,14 @@ def instance() -> DagsterInstance:
     return DagsterInstance.ephemeral()
 
 
-def build_warehouse(settings: Settings) -> Outcome:
+def build_warehouse(
+    settings: Settings, *, verbose: bool = False, out: TextIO | None = None
+) -> Outcome:
+    """One run over the landing, after any other writer of the working database.
+
+    ``out`` receives a line per stage (orchestration.progress); dbt's and Dagster's logs
+    reach the console only when ``verbose``.
+    """
     if not settings.landing_dir.is_dir():
         return Outcome(False, f"The landing folder {settings.landing_dir} does not exist.")
     try:
@@ -52,16 +69,17 @@ def build_warehouse(settings: Settings) -> Outcome:
         districts = ingest.listed_districts(scan_landing(settings.landing_dir, []))
     except ingest.DistrictsUnavailable as problem:
         return Outcome(False, f"Nothing was published: {problem}")
-    months = scan_landing(settings.landing_dir, districts).months
+    landing = scan_landing(settings.landing_dir, districts)
+    months = landing.months
+    progress = Progress(out or io.StringIO(), months, settings.work_db)
+    progress.reading(landing, districts)
 
     from orchestration.definitions import defs  # deferred: loading it parses dbt
 
     run_config = {
         # Dagster logs a failed step with its stack trace at ERROR; the CLI says the cause
         # in a sentence instead (orchestration.failures), so by default the console is quiet.
-        "loggers": {
-            "console": {"config": {"log_level": os.getenv("SCORECARD_LOG_LEVEL", "CRITICAL")}}
-        },
+        "loggers": {"console": {"config": {"log_level": console_log_level(verbose)}}},
         "resources": {
             "scorecard": {
                 "config": {
@@ -73,21 +91,39 @@ def build_warehouse(settings: Settings) -> Outcome:
             }
         },
     }
-    with instance() as dagster_instance:
+    job = defs.resolve_job_def("scorecard_build" if months else "reference_update")
+    run_id = make_new_run_id()
+    me = Holder(os.getpid(), run_id, job.name)
+    # The lock is taken before the run exists, so waiting marks nothing failed; the run's
+    # resource then finds it held by this process (orchestration.writer_lock).
+    with (
+        instance() as dagster_instance,
+        writer_lock(
+            settings.work_db,
+            me,
+            progress.waiting,
+            running=_writer_running(dagster_instance),
+            on_overdue=progress.overdue,
+        ),
+    ):
+        tags = {}
         if months:
             register(dagster_instance, months, districts)
             all_months = dagster_instance.get_dynamic_partitions(MONTHS.name)
             all_districts = dagster_instance.get_dynamic_partitions(DISTRICTS.name)
-            job = defs.resolve_job_def("scorecard_build")
             tags = {
                 RANGE_START_TAG: str(district_month_key(all_months[0], all_districts[0])),
                 RANGE_END_TAG: str(district_month_key(all_months[-1], all_districts[-1])),
             }
-        else:
-            job, tags = defs.resolve_job_def("reference_update"), {}
-        result = job.execute_in_process(
-            run_config=run_config, instance=dagster_instance, tags=tags, raise_on_error=False
-        )
+        dagster_instance.add_event_listener(run_id, progress)
+        with _quiet(verbose):
+            result = job.execute_in_process(
+                run_config=run_config,
+                instance=dagster_instance,
+                tags=tags,
+                run_id=run_id,
+                raise_on_error=False,
+            )
     if shrunk := _shrinkage_found(result):
         return Outcome(False, f"Nothing was published: {shrunk}", result.run_id)
     if not result.success:
@@ -103,6 +139,42 @@ def build_warehouse(settings: Settings) -> Outcome:
     if not settings.warehouse.exists():
         return Outcome(False, "Nothing was published: a blocking check failed.", result.run_id)
     return Outcome(True, f"Published {settings.warehouse}", result.run_id)
+
+
+def _writer_running(dagster_instance: DagsterInstance):
+    """The oldest run of this instance that writes the working database and has started
+    (it may not hold the lock yet), as the writer to wait for; None when there is none."""
+    from orchestration.jobs import WAREHOUSE_TAGS  # deferred, as definitions: it parses dbt
+
+    def running() -> Holder | None:
+        records = dagster_instance.get_run_records(
+            RunsFilter(statuses=ACTIVE_RUN_STATUSES, tags=WAREHOUSE_TAGS), limit=1, ascending=True
+        )
+        if not records:
+            return None
+        record = records[0]
+        started = record.start_time or record.create_timestamp.timestamp()
+        return Holder(
+            None,
+            record.dagster_run.run_id,
+            record.dagster_run.job_name,
+            datetime.fromtimestamp(started, UTC),
+        )
+
+    return running
+
+
+@contextmanager
+def _quiet(verbose: bool) -> Iterator[None]:
+    """dagster-dbt copies every dbt log line to stdout and libraries warn their developers;
+    the console shows neither unless asked (`--verbose`)."""
+    if verbose:
+        yield
+        return
+    with open(os.devnull, "w") as sink, redirect_stdout(sink), warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
 
 
 def _shrinkage_found(result) -> str | None:

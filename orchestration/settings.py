@@ -59,6 +59,12 @@ class Settings:
         )
 
 
+def console_log_level(verbose: bool) -> str:
+    """Dagster's console log level for `scorecard run`: INFO with --verbose, else
+    SCORECARD_LOG_LEVEL, else CRITICAL (the CLI says a failure's cause in a sentence)."""
+    return "INFO" if verbose else os.getenv("SCORECARD_LOG_LEVEL", "CRITICAL")
+
+
 def pseudonym_key_from_environment() -> str | None:
     """SCORECARD_PSEUDONYM_KEY as set (an empty value counts as unset)."""
     return os.getenv("SCORECARD_PSEUDONYM_KEY") or None

@@ -1,13 +1,25 @@
 """`scorecard show` answers a bad argument or a missing warehouse with one plain
-sentence and an exit status (2: bad argument, 1: no warehouse), never a traceback."""
+sentence and an exit status (2: bad argument, 1: no warehouse), never a traceback;
+`scorecard run` waits for another writer rather than failing, and says a line per stage."""
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus
+from dagster._core.instance.ref import InstanceRef
 
 from orchestration.cli import main
+from tests.conftest import land
+from tests.orchestration.test_publish import ROOT, TINY, cli_env
 from tests.orchestration.test_report import OK, publish
 
 
@@ -62,3 +74,130 @@ def test_a_month_the_warehouse_holds_is_shown(capsys, warehouse):
     status, out, err = show(capsys, "--warehouse", str(warehouse), "--month", "2012-02")
     assert (status, err) == (0, "")
     assert out.splitlines()[0] == "County scorecard, Feb 2012"
+
+
+# --- `scorecard run`: one writer at a time, a line per stage ----------------------------
+
+
+def scorecard_run_process(landing: Path, warehouse: Path, home: Path, *flags: str):
+    command = [sys.executable, "-m", "orchestration.cli", "run",
+               "--landing", str(landing), "--warehouse", str(warehouse), *flags]  # fmt: skip
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=cli_env(DAGSTER_HOME=str(home)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_until_held(lock: Path, first: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 240
+    while not (lock.exists() and lock.read_text()):
+        assert first.poll() is None, first.communicate()
+        assert time.monotonic() < deadline, "the first run never took the writer lock"
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory) -> dict:
+    """Two `scorecard run`s on one Dagster instance and one warehouse, the second started
+    while the first (with --verbose) writes. One pair of runs serves every test below."""
+    tmp = tmp_path_factory.mktemp("two_runs")
+    landing = land(tmp / "landing", TINY)
+    warehouse = tmp / "out" / "scorecard.duckdb"
+    home = tmp / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    first = scorecard_run_process(landing, warehouse, home, "--verbose")
+    try:
+        wait_until_held(warehouse.with_name(".scorecard.duckdb.work.duckdb.lock"), first)
+        second = scorecard_run_process(landing, warehouse, home)
+        second_out, second_err = second.communicate(timeout=600)
+        first_out, first_err = first.communicate(timeout=600)
+    finally:
+        for process in (first, locals().get("second")):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+    with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        runs = sorted(instance.get_run_records(), key=lambda record: record.create_timestamp)
+        events = [
+            entry.dagster_event.event_type
+            for record in runs
+            for entry in instance.all_logs(record.dagster_run.run_id)
+            if entry.dagster_event is not None
+        ]
+    return {
+        "landing": landing,
+        "warehouse": warehouse,
+        "first": (first.returncode, first_out, first_err),
+        "second": (second.returncode, second_out, second_err),
+        "runs": [(record.dagster_run.run_id, record.dagster_run.status) for record in runs],
+        "events": events,
+    }
+
+
+def test_a_second_scorecard_run_waits_for_the_first_and_says_which_run(two_runs):
+    (first_id, _), _ = two_runs["runs"]
+    status, out, err = two_runs["second"]
+    assert status == 0, out + err
+    waiting = [line for line in out.splitlines() if line.startswith("Waiting")]
+    assert len(waiting) == 1, out
+    assert re.fullmatch(
+        rf"Waiting for run {first_id} \(scorecard_build, started \d\d:\d\d\) to finish \.\.\.",
+        waiting[0],
+    )
+
+
+def test_two_scorecard_runs_at_once_both_succeed_and_mark_nothing_failed(two_runs):
+    assert two_runs["first"][0] == 0, two_runs["first"][1] + two_runs["first"][2]
+    assert [status for _, status in two_runs["runs"]] == [DagsterRunStatus.SUCCESS] * 2
+    failures = {
+        DagsterEventType.STEP_FAILURE,
+        DagsterEventType.RUN_FAILURE,
+        DagsterEventType.ASSET_FAILED_TO_MATERIALIZE,
+    }
+    assert failures.isdisjoint(two_runs["events"])
+
+
+def project_counts() -> tuple[int, int, int]:
+    """The dbt project's models and data tests, and every check of the definitions: a
+    model or check added elsewhere must not break the stage lines' test."""
+    from orchestration.assets.transform import DBT_PROJECT
+    from orchestration.definitions import defs
+
+    nodes = json.loads(DBT_PROJECT.manifest_path.read_text())["nodes"].values()
+    kinds = Counter(node["resource_type"] for node in nodes)
+    return kinds["model"], kinds["test"], len(defs.resolve_asset_graph().asset_check_keys)
+
+
+def test_scorecard_run_prints_a_line_per_stage_and_no_logs_or_warnings(two_runs):
+    """TINY: 2 reference files and 2 referrals files; targets.csv is missing, so it counts
+    as a file rejected whole and its contract check fails (it does not block)."""
+    models, tests, checks = project_counts()  # 34, 75 and 89 when written
+    status, out, err = two_runs["second"]
+    landing, warehouse = two_runs["landing"], two_runs["warehouse"]
+    lines = [line for line in out.splitlines() if not line.startswith("Waiting")]
+    assert lines == [
+        f"Building from {landing} in one Dagster run of scorecard_build (ingestion, dbt, "
+        "checks, publish; --verbose shows the full logs) ...",
+        f"Reading 4 files from {landing}: 1 month, 2 districts",
+        "Loading months: 1/1 (2011-04)",
+        "Files loaded: 4; rejected whole: 1; ignored: 0; rows rejected: 0 "
+        "(see audit.submissions and audit.rejected_rows)",
+        "dbt: building the models and running their tests ...",
+        f"dbt: {models} models built; {tests} tests passed, 0 failed",
+        f"Checks: {checks - 1} passed, 1 failed (raw/targets:contract)",
+        f"Published {warehouse}",
+        "Warning: reference/targets.csv is missing: no targets, so no RAG ratings.",
+    ]
+    assert err == ""
+
+
+def test_scorecard_run_verbose_shows_dbts_own_lines(two_runs):
+    status, out, _ = two_runs["first"]
+    assert "Running with dbt=" in out
+    assert "Done. PASS=" in out
+    assert "Running with dbt=" not in two_runs["second"][1]
