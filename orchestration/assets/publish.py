@@ -7,7 +7,6 @@ import duckdb
 from dagster import (
     AssetExecutionContext,
     AssetKey,
-    BackfillPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -32,8 +31,6 @@ MARTS = sorted(key for key in scorecard_dbt.keys if key.path[0] == "marts")
     code_version=source_version(
         ["orchestration/warehouse.py", "orchestration/report.py", "orchestration/assets/publish.py"]
     ),
-    # downstream of the partitioned raw layer: one publish for a whole backfill
-    backfill_policy=BackfillPolicy.single_run(),
     description=(
         "The DuckDB file BI reads (warehouse.md): the marts and audit schemas, written in "
         "DuckDB 1.4's storage format beside the old file and swapped in by one atomic "

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, MetadataValue, Output
+from dagster import AssetExecutionContext, AssetKey, MetadataValue, Output
 from dagster._utils import run_with_concurrent_update_guard
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.dbt_project import DagsterDbtProjectPreparer
@@ -133,8 +133,6 @@ def dbt_test_description(test: Mapping[str, Any]) -> str:
     dagster_dbt_translator=ScorecardTranslator(),
     pool=WAREHOUSE_POOL,
     name="scorecard_dbt",
-    # one `dbt build` for a whole backfill, never one per partition of the raw layer
-    backfill_policy=BackfillPolicy.single_run(),
 )
 def scorecard_dbt(
     context: AssetExecutionContext, dbt: DbtCliResource, scorecard: ScorecardResource
