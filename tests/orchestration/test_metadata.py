@@ -93,12 +93,3 @@ def test_a_build_reports_the_districts_late_for_the_month_due(build):
     # landing's last is late for every district
     assert evaluation.passed is False
     assert evaluation.metadata["late_districts"].value == ["NOR", "SOU"]
-
-
-def test_the_table_assets_are_materialised_with_their_row_counts(build):
-    result, _ = build
-    counts = {
-        event.asset_key.to_user_string(): event.materialization.metadata.get("dagster/row_count")
-        for event in result.get_asset_materialization_events()
-    }
-    assert counts["marts/scorecard_monthly"].value > 0
