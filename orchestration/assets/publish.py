@@ -1,12 +1,22 @@
 """The publish layer: the working database's marts and audit, copied for BI by atomic replace."""
 
+import hashlib
+from datetime import UTC, datetime
+
 import duckdb
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
 from orchestration import warehouse
 from orchestration.assets import WAREHOUSE_POOL
+from orchestration.assets.metadata import source_version
 from orchestration.assets.transform import scorecard_dbt
-from orchestration.report import county_scorecard_markdown
+from orchestration.report import county_scorecard_markdown, default_month
 from orchestration.resources import ScorecardResource
 
 MARTS = sorted(key for key in scorecard_dbt.keys if key.path[0] == "marts")
@@ -18,6 +28,9 @@ MARTS = sorted(key for key in scorecard_dbt.keys if key.path[0] == "marts")
     deps=MARTS,
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
+    code_version=source_version(
+        ["orchestration/warehouse.py", "orchestration/report.py", "orchestration/assets/publish.py"]
+    ),
     description=(
         "The DuckDB file BI reads (warehouse.md): the marts and audit schemas, written in "
         "DuckDB 1.4's storage format beside the old file and swapped in by one atomic "
@@ -29,17 +42,30 @@ def published_warehouse(context: AssetExecutionContext, scorecard: ScorecardReso
     settings = scorecard.settings()
     warehouse.publish(settings.work_db, settings.warehouse)
     context.log.info(f"Published {settings.warehouse}")
-    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+    return MaterializeResult(metadata=publication_metadata(settings.warehouse))
+
+
+def publication_metadata(published) -> dict:
+    """What BI is reading, read back from the published file itself: which file, its
+    SHA-256 and size (to compare with the file on disk), the month a committee sees and
+    its county scorecard."""
+    with published.open("rb") as file:
+        digest = hashlib.file_digest(file, "sha256").hexdigest()
+    with duckdb.connect(str(published), read_only=True) as con:
         rows = {
             table: con.execute(f"SELECT count(*) FROM marts.{table}").fetchone()[0]
             for table in (key.path[-1] for key in MARTS)
         }
-        scorecard_table = county_scorecard_markdown(con)
-    return MaterializeResult(
-        metadata={
-            "warehouse": MetadataValue.path(str(settings.warehouse)),
-            "size_bytes": settings.warehouse.stat().st_size,
-            "rows": MetadataValue.json(rows),
-            "county_scorecard": MetadataValue.md(scorecard_table),
-        }
-    )
+        month, note = default_month(con)
+        latest = con.execute("SELECT max(month_start) FROM marts.dim_month").fetchone()[0]
+        scorecard_table = county_scorecard_markdown(con, month)
+    return {
+        "warehouse": MetadataValue.path(str(published)),
+        "sha256": digest,
+        "size_bytes": published.stat().st_size,
+        "published_at": MetadataValue.timestamp(datetime.now(UTC)),
+        "committee_month": f"{month:%Y-%m}" if month else "none",
+        "latest_month": f"{latest:%Y-%m}" if latest else "none",
+        "rows": MetadataValue.json(rows),
+        "county_scorecard": MetadataValue.md(scorecard_table + (f"\n\n{note}" if note else "")),
+    }

@@ -31,6 +31,7 @@ from dagster._core.execution.context.metadata_logging import (
 from contracts.registry import DISTRICT_EXTRACTS, REFERENCE_FILES
 from orchestration import ingest, warehouse
 from orchestration.assets import WAREHOUSE_POOL
+from orchestration.assets.metadata import source_version, table_metadata
 from orchestration.catalogue import indicator_codes
 from orchestration.landing import Landing, scan_landing
 from orchestration.partitions import DISTRICT_MONTHS, split_key
@@ -51,6 +52,24 @@ then reload with the new key. A run of district_extracts alone (the sensor's
 district_month_update) does not select them, so it does not reload them."""
 DISTRICT_FOLDERS = AssetKey(["raw", "district_folders"])
 SUBMISSIONS = AssetKey(["audit", "submissions"])
+CODE_VERSION = source_version(
+    [
+        "contracts",
+        "orchestration/reading.py",
+        "orchestration/landing.py",
+        "orchestration/ingest.py",
+        "orchestration/pseudonym.py",
+        "orchestration/warehouse.py",
+        "orchestration/assets/raw.py",
+    ]
+)
+"""The raw assets' rows are decided by the contracts and the reading and loading code."""
+
+
+def _table(key: AssetKey) -> dict:
+    """The asset's table in the working database, with its columns and their SQL types."""
+    table = ".".join(key.path)
+    return table_metadata(table, warehouse.TABLES[table])
 
 
 def _contract_check(key: AssetKey) -> AssetCheckSpec:
@@ -74,6 +93,8 @@ def _contract_check(key: AssetKey) -> AssetCheckSpec:
                 group_name="raw",
                 kinds={"duckdb", "pandera"},
                 description=f"reference/{name}.csv rows that passed contracts/{name}.py.",
+                metadata=_table(key),
+                code_version=CODE_VERSION,
             )
             for name, key in REFERENCE_KEYS.items()
         ),
@@ -84,6 +105,8 @@ def _contract_check(key: AssetKey) -> AssetCheckSpec:
             description=(
                 "England's bank holidays (holidays package, GB/ENG) from 1990, for working days."
             ),
+            metadata=_table(BANK_HOLIDAYS),
+            code_version=CODE_VERSION,
         ),
     ],
     check_specs=[_contract_check(key) for key in REFERENCE_KEYS.values()],
@@ -132,6 +155,8 @@ def reference_files(context: AssetExecutionContext, scorecard: ScorecardResource
                     "and line they came from."
                 ),
                 deps=AFTER_REFERENCE,
+                metadata=_table(key),
+                code_version=CODE_VERSION,
             )
             for name, key in EXTRACT_KEYS.items()
         ),
@@ -141,6 +166,8 @@ def reference_files(context: AssetExecutionContext, scorecard: ScorecardResource
             kinds={"duckdb"},
             description="Each (month, listed district) whose folder is in the landing.",
             deps=AFTER_REFERENCE,
+            metadata=_table(DISTRICT_FOLDERS),
+            code_version=CODE_VERSION,
         ),
         AssetSpec(
             SUBMISSIONS,
@@ -151,6 +178,8 @@ def reference_files(context: AssetExecutionContext, scorecard: ScorecardResource
                 "with its SHA-256 and row counts; rejected rows are in audit.rejected_rows."
             ),
             deps=AFTER_REFERENCE,
+            metadata=_table(SUBMISSIONS),
+            code_version=CODE_VERSION,
         ),
     ],
     partitions_def=DISTRICT_MONTHS,

@@ -70,7 +70,23 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
 
 
 class ScorecardTranslator(DagsterDbtTranslator):
-    """Asset keys and groups by layer: raw/<asset>, staging/..., intermediate/..., marts/..."""
+    """Asset keys and groups by layer: raw/<asset>, staging/..., intermediate/..., marts/...;
+    the real table name in the working database; a description on every dbt test."""
+
+    def get_metadata(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, Any]:
+        # dbt-duckdb names the database after the file it parsed with (":memory:" here, as
+        # the manifest is parsed without one), so the table is named by schema and name.
+        metadata = dict(super().get_metadata(dbt_resource_props))
+        name = dbt_resource_props.get("identifier") or dbt_resource_props.get("alias")
+        metadata["dagster/table_name"] = f"{dbt_resource_props['schema']}.{name}"
+        return metadata
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        test = manifest["nodes"][unique_id]
+        return replace(spec, description=dbt_test_description(test))
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":
@@ -81,6 +97,34 @@ class ScorecardTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "seed":
             return "raw"  # the indicator catalogue is reference data, like the landed files
         return dbt_resource_props["fqn"][1]
+
+
+def dbt_test_description(test: Mapping[str, Any]) -> str:
+    """A dbt test's own description, else what its kind and arguments say it proves."""
+    if test.get("description"):
+        return test["description"]
+    meta = test.get("test_metadata") or {}
+    kind, kwargs = meta.get("name", test["name"]), meta.get("kwargs", {})
+    column = kwargs.get("column_name")
+    severity = test.get("config", {}).get("severity", "error").lower()
+    effect = " Blocks publishing if it fails." if severity == "error" else ""
+    if kind == "not_null":
+        said = f"{column} is never null."
+    elif kind == "unique":
+        said = f"{column} is unique."
+    elif kind == "accepted_values":
+        values = ", ".join(str(value) for value in kwargs.get("values", []))
+        said = f"{column} only takes the values {values}."
+    elif kind == "relationships":
+        target = str(kwargs.get("to", "")).removeprefix("ref('").removesuffix("')")
+        said = f"Every {column} is a {kwargs.get('field')} of {target}."
+    elif kind == "unique_combination_of_columns":
+        said = f"One row per {', '.join(kwargs.get('combination_of_columns', []))}."
+    elif kind == "complete_grid":
+        said = "A row for every month x district (county included) x indicator."
+    else:
+        said = f"dbt test {kind}" + (f" on {column}" if column else "") + "."
+    return said + effect
 
 
 @dbt_assets(
