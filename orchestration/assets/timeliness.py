@@ -32,6 +32,18 @@ def due_month(today: date, working_day: int = WORKING_DAY) -> date:
     return month_end.replace(day=1)
 
 
+def judged_month(con: duckdb.DuckDBPyConnection, today: date) -> date:
+    """The month due, or the landing's latest month if nothing has landed for it yet.
+
+    A month no district has submitted yet is the schedule's to report (its tick says
+    "Nothing has landed for ... yet"); judging it here would flag every district of any
+    landing of history (the demo ends in 2012) as late for the month just ended.
+    """
+    due = due_month(today)
+    latest = con.execute("SELECT max(reporting_month) FROM raw.district_folders").fetchone()[0]
+    return min(due, latest) if latest is not None else due
+
+
 def late_districts(con: duckdb.DuckDBPyConnection, month: date) -> list[str] | None:
     """Listed districts with no folder for ``month``; None when the warehouse begins
     after it (a landing that starts later owes nothing for earlier months)."""
@@ -50,7 +62,7 @@ def late_districts(con: duckdb.DuckDBPyConnection, month: date) -> list[str] | N
 
 
 def submission_check(con: duckdb.DuckDBPyConnection, today: date) -> AssetCheckResult:
-    month = due_month(today)
+    month = judged_month(con, today)
     late = late_districts(con, month)
     due = build_day((month + timedelta(days=31)).replace(day=1) - timedelta(days=1))
     label = f"{month:%Y-%m}"

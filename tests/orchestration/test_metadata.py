@@ -89,7 +89,7 @@ def test_a_build_reports_the_districts_late_for_the_month_due(build):
         if event.event_type_value == "ASSET_CHECK_EVALUATION"
         and event.event_specific_data.check_name == "submitted_by_build_day"
     ]
-    # long past the build day of 2011-05 (or any later month): every month after the
-    # landing's last is late for every district
+    # long past the build day of 2011-05, the landing's latest month: SOU never sent it
     assert evaluation.passed is False
-    assert evaluation.metadata["late_districts"].value == ["NOR", "SOU"]
+    assert evaluation.metadata["month"].value == "2011-05"
+    assert evaluation.metadata["late_districts"].value == ["SOU"]

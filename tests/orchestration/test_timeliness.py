@@ -59,7 +59,12 @@ def test_before_the_build_day_a_late_district_is_not_flagged_for_that_month(tmp_
     assert result.description == "Nothing due yet: the landing begins after 2011-03"
 
 
-def test_a_month_nobody_submitted_flags_every_district_once_due(tmp_path, load_into):
+def test_a_month_nobody_has_submitted_is_left_to_the_schedule_and_the_latest_is_judged(
+    tmp_path, load_into
+):
+    # May's build day is 7 June, but nothing has landed for May: April is judged, so a
+    # landing of history is not flagged late for every month since it ended
     work_db = _loaded(tmp_path, load_into, {"2011-04/NOR/referrals.csv": REFERRAL})
-    result = _check(work_db, date(2011, 6, 8))  # May's build day is 7 June
-    assert result.metadata["late_districts"].value == ["NOR", "SOU"]
+    result = _check(work_db, date(2011, 6, 8))
+    assert result.metadata["month"].value == "2011-04"
+    assert result.metadata["late_districts"].value == ["SOU"]
