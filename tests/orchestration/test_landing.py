@@ -184,7 +184,11 @@ def test_names_that_are_not_utf8_anywhere_do_not_stop_a_build(landing, tmp_path)
     outcome = build(landing, warehouse)
     assert outcome.published, outcome.message
     assert sorted(
-        query(warehouse, "SELECT path, file_name, status, error FROM audit.submissions")
+        query(
+            warehouse,
+            "SELECT path, file_name, status, error FROM audit.submissions "
+            "WHERE error IS NULL OR error NOT LIKE '% is missing: %'",  # the missing reference
+        )
     ) == [
         ("2011-04/NOR/notes\\xff.csv", "notes\\xff.csv", "ignored", NOT_UTF8),
         ("2011-04/NOR/referrals.csv", "referrals.csv", "loaded", None),
@@ -355,7 +359,9 @@ def test_every_ignored_and_rejected_item_is_recorded_in_audit_submissions(
     with duckdb.connect(str(work_db), read_only=True) as con:
         rows = con.execute(
             "SELECT path, file_name, CAST(reporting_month AS VARCHAR), district_code, extract, "
-            "status, error FROM audit.submissions ORDER BY path"
+            "status, error FROM audit.submissions "
+            # population.csv and targets.csv are missing: test_missing_reference.py's concern
+            "WHERE error IS NULL OR error NOT LIKE '% is missing: %' ORDER BY path"
         ).fetchall()
     # file_name is the item's own name as it landed
     assert all(path.rsplit("/", 1)[-1] == file_name for path, file_name, *_ in rows)
