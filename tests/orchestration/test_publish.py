@@ -445,7 +445,9 @@ def test_the_override_comes_from_the_flag_or_the_environment(monkeypatch, tmp_pa
 
     seen = []
     monkeypatch.setattr(
-        launch, "build_warehouse", lambda settings: seen.append(settings) or Outcome(False, "-")
+        launch,
+        "build_warehouse",
+        lambda settings, **_: seen.append(settings) or Outcome(False, "-"),
     )
     monkeypatch.delenv("SCORECARD_ALLOW_SHRINK", raising=False)
     cli.main(["run", "--landing", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb")])
