@@ -3,6 +3,7 @@ says which run (or process) it waits for, instead of failing on DuckDB's lock.""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -12,7 +13,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from dagster import DagsterInstance, DagsterRunStatus, execute_job, job, op, reconstructable
+from dagster import (
+    DagsterEventType,
+    DagsterInstance,
+    DagsterRunStatus,
+    execute_job,
+    job,
+    op,
+    reconstructable,
+)
 from dagster._core.storage.dagster_run import DagsterRun
 
 from orchestration.executor import writer_locked_executor
@@ -107,7 +116,8 @@ def test_a_dagster_run_waits_for_the_writer_at_work_and_logs_which_run(tmp_path,
     work_db = tmp_path / "work.duckdb"
     _, release = holder("cli-run-1")
     (home := tmp_path / "dagster_home").mkdir()
-    run_config = {"resources": {"scorecard": {"config": {"work_db": str(work_db)}}}}
+    paths = {"landing_dir": str(tmp_path), "work_db": str(work_db)}
+    run_config = {"resources": {"scorecard": {"config": paths}}}
     with DagsterInstance.local_temp(str(home)) as instance:
         released = release_once_waiting(instance, release)
         with execute_job(reconstructable(writes), instance, run_config=run_config) as result:
@@ -196,3 +206,42 @@ def test_a_started_run_that_never_takes_the_lock_is_not_waited_for_forever(tmp_p
             assert '"run_id": "cli-run"' in lock_path(tmp_path / "work.duckdb").read_text()
     assert [holder.run_id for holder in waited] == ["dead-run"]
     assert overdue == waited
+
+
+def reference_update_job():
+    """The definitions' reference_update job, rebuilt by name in the run's process."""
+    from orchestration.definitions import defs
+
+    return defs.resolve_job_def("reference_update")
+
+
+@pytest.mark.parametrize("bad", ["landing_dir", "work_db"])
+def test_a_run_with_a_bad_path_in_its_config_fails_before_any_step_and_says_why(tmp_path, bad):
+    """A missing landing folder, or a working database whose folder cannot be made (a file is
+    in the way), is no fault of the data: the run fails with one sentence before its first
+    step, and no asset or check turns red."""
+    (landing := tmp_path / "landing").mkdir()
+    (a_file := tmp_path / "a_file").write_text("")
+    paths = {"landing_dir": str(landing), "work_db": str(tmp_path / "work.duckdb")}
+    sentence = {
+        "landing_dir": f"The landing folder {tmp_path / 'no_such_landing'} does not exist.",
+        "work_db": f"The folder {a_file} for the working database cannot be made: "
+        "a file of that name is in the way.",
+    }[bad]
+    paths[bad] = str(a_file / "work.duckdb" if bad == "work_db" else tmp_path / "no_such_landing")
+    run_config = {"resources": {"scorecard": {"config": paths}}}
+    (home := tmp_path / "dagster_home").mkdir()
+    with DagsterInstance.local_temp(str(home)) as instance:
+        job = reconstructable(reference_update_job)
+        with execute_job(job, instance, run_config=run_config) as result:
+            assert not result.success
+            events = instance.all_logs(result.run_id)
+    failures = [e for e in events if e.dagster_event_type == DagsterEventType.RUN_FAILURE]
+    assert len(failures) == 1
+    error = failures[0].dagster_event.event_specific_data.error
+    assert error.message.strip().endswith(sentence)
+    assert [e.user_message for e in events if e.level == logging.ERROR][0] == sentence
+    kinds = {e.dagster_event.event_type_value for e in events if e.dagster_event}
+    for kind in ("STEP_START", "STEP_FAILURE", "ASSET_FAILED_TO_MATERIALIZE"):
+        assert kind not in kinds, kinds
+    assert "ASSET_CHECK_EVALUATION" not in kinds, kinds
