@@ -127,7 +127,12 @@ class _Parsed:
 
 
 def _parse(
-    landed: Landed, contract: Contract, now: datetime, month: str | None, district: str | None
+    landed: Landed,
+    contract: Contract,
+    now: datetime,
+    month: str | None,
+    district: str | None,
+    limits: Limits,
 ) -> _Parsed | FileLoad:
     """Read and parse a file, or return its whole-file rejection."""
     scope = {
@@ -137,7 +142,6 @@ def _parse(
         "file_name": landed.path.name,
         "path": landed.relative,
     }
-    limits = Limits.resolve()
     try:
         data = _read_without_following_links(landed.path, limits)
     except OSError as problem:
@@ -174,9 +178,10 @@ def load_files(
     ids are pseudonymised as soon as the cells exist, before anything else sees them.
     """
     load, table = Load(), f"raw.{contract.name}"
+    limits = Limits.resolve()  # once per batch, not once per file
     ready = []
     for landed, month, district in files:
-        outcome = _parse(landed, contract, now, month, district)
+        outcome = _parse(landed, contract, now, month, district, limits)
         if isinstance(outcome, FileLoad):
             load.add(outcome, table)
         else:

@@ -94,8 +94,9 @@ def build_warehouse(
     job = defs.resolve_job_def("scorecard_build" if months else "reference_update")
     run_id = make_new_run_id()
     me = Holder(os.getpid(), run_id, job.name)
-    # The lock is taken before the run exists, so waiting marks nothing failed; the run's
-    # resource then finds it held by this process (orchestration.writer_lock).
+    # The lock is taken before the run exists, so waiting marks nothing failed; the run
+    # executes in this process (execute_in_process replaces the job's locking executor),
+    # so the lock is held for the whole run (orchestration.writer_lock).
     with (
         instance() as dagster_instance,
         writer_lock(

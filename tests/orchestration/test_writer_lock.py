@@ -165,8 +165,8 @@ def test_the_cli_waits_for_a_started_warehouse_run_of_its_instance(tmp_path):
 
 
 def test_the_lock_held_by_a_launcher_is_taken_again_by_its_in_process_run(tmp_path):
-    """`scorecard run` holds the lock and runs the job in its own process: the run's resource
-    must not wait for its own launcher; the lock is free again once both let go."""
+    """A holder that takes the lock again in the same process (a job executed in process
+    by its launcher) must not wait for itself; the lock is free again once both let go."""
     work_db = tmp_path / "work.duckdb"
     never = []
     with writer_lock(work_db, Holder(os.getpid(), "cli-run", "scorecard_build"), never.append):
