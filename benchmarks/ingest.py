@@ -34,7 +34,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="scorecard-ingest-"))
     landing = args.landing
     if landing is None:
-        from orchestration.demo import generate_landing
+        from scorecard_demo import generate_landing
 
         landing = folder / "landing"
         generate_landing(landing)

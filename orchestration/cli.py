@@ -14,8 +14,20 @@ DEMO_MONTHS = "2010-04:2012-03"
 DEMO_SEED = 2012
 
 
-def _generate(out: Path, months: str, seed: int) -> None:
-    from orchestration.demo import generate_landing
+def _generate(out: Path, months: str, seed: int) -> int:
+    """Write the demo landing with the separate scorecard-demo package, which a plain
+    install of the pipeline's wheel does not bring: say how to get it rather than fail."""
+    try:
+        from scorecard_demo import generate_landing
+    except ModuleNotFoundError as missing:
+        if missing.name != "scorecard_demo":
+            raise
+        return _fail(
+            "The demo generator is not installed: it is the separate scorecard-demo package, "
+            "which `uv run scorecard ...` in a clone of the repository installs, as does "
+            "`pip install ./demo` from the clone's root.",
+            1,
+        )
 
     first, _, last = months.partition(":")
     manifest = generate_landing(out, first_month=first, last_month=last or first, seed=seed)
@@ -25,6 +37,7 @@ def _generate(out: Path, months: str, seed: int) -> None:
         f"rows, {len(manifest.rejected_files)} broken file and {len(manifest.junk_paths)} junk "
         "items for the pipeline to reject or ignore"
     )
+    return 0
 
 
 def _run(settings: Settings, verbose: bool = False) -> int:
@@ -95,7 +108,9 @@ def _show(warehouse: Path, month: str | None) -> int:
 
 def _demo(settings: Settings, verbose: bool = False) -> int:
     if not settings.landing_dir.exists():
-        _generate(settings.landing_dir, DEMO_MONTHS, DEMO_SEED)
+        status = _generate(settings.landing_dir, DEMO_MONTHS, DEMO_SEED)
+        if status:
+            return status
     else:
         print(f"Using the existing landing folder {settings.landing_dir}")
     status = _run(settings, verbose)
@@ -147,8 +162,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "generate":
-        _generate(args.out, args.months, args.seed)
-        return 0
+        return _generate(args.out, args.months, args.seed)
     settings = Settings.resolve(
         getattr(args, "landing", None),
         args.warehouse,

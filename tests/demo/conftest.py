@@ -24,7 +24,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from orchestration.demo import DemoManifest, generate_landing
+from scorecard_demo import DemoManifest, generate_landing
 
 DATE_FLOOR = date(1990, 1, 1)
 
@@ -321,7 +321,7 @@ class Landing:
 
 
 TWIN_SCRIPT = (
-    "import sys; from pathlib import Path; from orchestration.demo import generate_landing; "
+    "import sys; from pathlib import Path; from scorecard_demo import generate_landing; "
     "m = generate_landing(Path(sys.argv[1])); print(repr((m.files, m.bad_rows, m.quirks)))"
 )
 

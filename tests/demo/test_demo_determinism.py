@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import Landing, walk
 
-from orchestration.demo import generate_landing
+from scorecard_demo import generate_landing
 
 
 def test_same_seed_writes_identical_bytes_even_under_another_hash_seed(landing: Landing):

@@ -76,6 +76,43 @@ def test_a_month_the_warehouse_holds_is_shown(capsys, warehouse):
     assert out.splitlines()[0] == "County scorecard, Feb 2012"
 
 
+NO_DEMO = (
+    "The demo generator is not installed: it is the separate scorecard-demo package, "
+    "which `uv run scorecard ...` in a clone of the repository installs, as does "
+    "`pip install ./demo` from the clone's root.\n"
+)
+
+
+@pytest.mark.parametrize("command", [["generate", "{landing}"], ["demo", "--landing", "{landing}"]])
+def test_without_the_demo_package_generate_and_demo_say_how_to_get_it(
+    capsys, monkeypatch, tmp_path, command
+):
+    """A plain pip install of the pipeline's wheel has no scorecard-demo: one sentence, exit 1,
+    and `demo` stops before building anything."""
+    monkeypatch.setitem(sys.modules, "scorecard_demo", None)  # its import now fails
+    landing = tmp_path / "landing"
+    argv = [arg.format(landing=landing) for arg in command]
+    warehouse = ["--warehouse", str(tmp_path / "w.duckdb")] if command[0] == "demo" else []
+    assert main(argv + warehouse) == 1
+    assert capsys.readouterr() == ("", NO_DEMO)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_generate_writes_the_demo_landing_and_says_what_it_holds(capsys, tmp_path):
+    landing = tmp_path / "landing"
+    assert main(["generate", str(landing), "--months", "2011-12", "--seed", "1"]) == 0
+    # one month: 12 districts x 8 extracts = 96 files; faults spare the headline month
+    # (2011-12) and the last, so none is bad; the one junk item is tmp/referrals_draft.csv
+    assert capsys.readouterr() == (
+        f"Wrote a demo landing folder to {landing}: 96 files for 12 districts, with 0 "
+        "deliberately bad rows, 0 broken file and 1 junk items for the pipeline to reject "
+        "or ignore\n",
+        "",
+    )
+    assert len([p for p in (landing / "2011-12").rglob("*") if p.is_file()]) == 96
+    assert (landing / "tmp" / "referrals_draft.csv").is_file()
+
+
 # --- `scorecard run`: one writer at a time, a line per stage ----------------------------
 
 

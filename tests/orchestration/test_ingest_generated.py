@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.demo import generate_landing
+from scorecard_demo import generate_landing
 from tests.conftest import query
 from tests.orchestration.conftest import load_landing
 

@@ -22,7 +22,7 @@ FIRST_MONTH, LAST_MONTH, SEED = "2011-03", "2011-05", 2012
 
 @pytest.fixture(scope="session")
 def generated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from orchestration.demo import generate_landing
+    from scorecard_demo import generate_landing
 
     root = tmp_path_factory.mktemp("generated")
     generate_landing(root / "landing", FIRST_MONTH, LAST_MONTH, SEED)

@@ -1,4 +1,4 @@
-"""``python -m orchestration.demo OUT_DIR``: write a demo landing and summarise it."""
+"""``python -m scorecard_demo OUT_DIR``: write a demo landing and summarise it."""
 
 from __future__ import annotations
 
