@@ -97,10 +97,44 @@ def simulate_district(
     last: int,
     population: dict[int, int],
 ) -> DistrictWorld:
-    """Simulate from day ``first`` to ``last`` (ordinals) for one district."""
-    need = profile.need * cfg.NEED_SCALE
+    """Simulate from day ``first`` to ``last`` (ordinals) for one district.
 
-    # --- referrals and the children they are about -------------------------------
+    Each step follows the one before (a referral may lead to an initial assessment,
+    that to a core assessment, that to a plan) and draws from ``rng`` in this order,
+    so the same seed gives the same district.
+    """
+    referrals, dob = _referrals(profile, rng, cal, first, last, population)
+    initial = _initial_assessments(profile, rng, cal, referrals)
+    core = _core_assessments(profile, rng, cal, initial)
+    plans = _plans(profile, rng, cal, core, dob)
+    care, dob, lac_episode = care_periods(profile, rng, first, last, dob, plans, core)
+    # cases: what the allocations snapshot lists
+    found = cases(profile, rng, referrals, initial, core, plans, care, dob, lac_episode)
+    return DistrictWorld(
+        profile=profile,
+        dob=dob,
+        referrals=referrals,
+        initial=initial,
+        core=core,
+        plans=plans,
+        care=care,
+        cases=found,
+    )
+
+
+def _referrals(
+    profile: cfg.DistrictProfile,
+    rng: np.random.Generator,
+    cal: WorkCalendar,
+    first: int,
+    last: int,
+    population: dict[int, int],
+) -> tuple[Referrals, np.ndarray]:
+    """Referrals and the children they are about (with each child's date of birth).
+
+    Most referrals are of a child new to the service; the rest return a child referred
+    a few months to years before, so that re-referral rates look like a real county's.
+    """
     ref_day = _referral_days(profile, rng, cal, first, last, population)
     n_ref = len(ref_day)
     is_new = rng.random(n_ref) < 0.72
@@ -121,9 +155,19 @@ def simulate_district(
         source=source,
         number=numbers(rng, ref_day, int(rng.integers(100_000, 300_000))),
     )
+    return referrals, dob
 
-    # --- initial assessments: timescale counted from the referral ----------------
-    has_ia = rng.random(n_ref) < cfg.IA_SHARE(ref_day)
+
+def _initial_assessments(
+    profile: cfg.DistrictProfile,
+    rng: np.random.Generator,
+    cal: WorkCalendar,
+    referrals: Referrals,
+) -> Assessments:
+    """Initial assessments, their timescale counted from the referral: most on time
+    (within 7 working days), the late ones with a tail that the county trend shortens."""
+    ref_day, ref_child = referrals.day, referrals.child
+    has_ia = rng.random(len(ref_day)) < cfg.IA_SHARE(ref_day)
     ia_ref = np.flatnonzero(has_ia)
     r_day = ref_day[ia_ref]
     n_ia = len(ia_ref)
@@ -133,7 +177,7 @@ def simulate_district(
     quick = rng.choice(np.arange(1, 8), size=n_ia, p=[0.05, 0.08, 0.12, 0.15, 0.18, 0.20, 0.22])
     slow = 8 + _geometric_tail(rng, cfg.IA_LATE_TAIL(r_day) * profile.ia_tail)
     ia_wd = np.maximum(np.where(on_time, quick, slow), lag)
-    initial = Assessments(
+    return Assessments(
         referral=ia_ref,
         child=ref_child[ia_ref],
         referral_day=r_day,
@@ -142,8 +186,16 @@ def simulate_district(
         number=numbers(rng, ia_start, int(rng.integers(200_000, 400_000))),
     )
 
-    # --- core assessments: timescale counted from their own start ----------------
-    has_ca = rng.random(n_ia) < cfg.CA_SHARE(initial.completed)
+
+def _core_assessments(
+    profile: cfg.DistrictProfile,
+    rng: np.random.Generator,
+    cal: WorkCalendar,
+    initial: Assessments,
+) -> Assessments:
+    """Core assessments, started after an initial one and their timescale counted from
+    their own start: on time within 35 working days, else a tail beyond."""
+    has_ca = rng.random(len(initial.start)) < cfg.CA_SHARE(initial.completed)
     ca_of = np.flatnonzero(has_ca)
     n_ca = len(ca_of)
     ca_start = cal.add(initial.completed[ca_of], rng.choice(4, size=n_ca))
@@ -152,18 +204,28 @@ def simulate_district(
     )
     ca_quick = np.floor(rng.triangular(8, 30, 36, n_ca)).astype("int64")
     ca_slow = 36 + _geometric_tail(rng, cfg.CA_LATE_TAIL(ca_start))
-    core = Assessments(
-        referral=ia_ref[ca_of],
+    return Assessments(
+        referral=initial.referral[ca_of],
         child=initial.child[ca_of],
-        referral_day=r_day[ca_of],
+        referral_day=initial.referral_day[ca_of],
         start=ca_start,
         completed=cal.add(ca_start, np.where(ca_on_time, ca_quick, ca_slow)),
         number=numbers(rng, ca_start, int(rng.integers(100_000, 300_000))),
     )
 
-    # --- child protection plans ---------------------------------------------------
+
+def _plans(
+    profile: cfg.DistrictProfile,
+    rng: np.random.Generator,
+    cal: WorkCalendar,
+    core: Assessments,
+    dob: np.ndarray,
+) -> Plans:
+    """Child protection plans from core assessments (more in needier districts), ended
+    by their own length, by the county's de-planning drive, or at 18 at the latest."""
+    need = profile.need * cfg.NEED_SCALE
     cp_share = cfg.CP_SHARE(core.start) * (0.85 + 0.15 * need)
-    cp_of = np.flatnonzero(rng.random(n_ca) < cp_share)
+    cp_of = np.flatnonzero(rng.random(len(core.start)) < cp_share)
     n_cp = len(cp_of)
     cp_child = core.child[cp_of]
     cp_start = cal.add(core.start[cp_of], rng.integers(10, 21, n_cp))
@@ -173,30 +235,13 @@ def simulate_district(
     cp_end = np.minimum(cp_end, deplanned)
     adult = (dob[cp_child] + 18 * YEAR).astype("int64")
     cp_end = np.maximum(np.minimum(cp_end, adult), cp_start + 1)
-    plans = Plans(
+    return Plans(
         referral=core.referral[cp_of],
         child=cp_child,
         start=cp_start,
         end=cp_end,
         category=rng.choice(len(CP_CATEGORIES), size=n_cp, p=CP_WEIGHTS / CP_WEIGHTS.sum()),
         number=numbers(rng, cp_start, int(rng.integers(10_000, 40_000))),
-    )
-
-    # --- children coming into care ----------------------------------------------
-    care, dob, lac_episode = care_periods(profile, rng, first, last, dob, plans, core)
-
-    # --- cases: what the allocations snapshot lists ------------------------------
-    found = cases(profile, rng, referrals, initial, core, plans, care, dob, lac_episode)
-
-    return DistrictWorld(
-        profile=profile,
-        dob=dob,
-        referrals=referrals,
-        initial=initial,
-        core=core,
-        plans=plans,
-        care=care,
-        cases=found,
     )
 
 

@@ -16,10 +16,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 
-from .records import CP_CATEGORIES, CRU_SOURCE, LEGAL_STATUSES, REFERRAL_SOURCES, DistrictWorld
+from .records import (
+    CP_CATEGORIES,
+    CRU_SOURCE,
+    LEGAL_STATUSES,
+    REFERRAL_SOURCES,
+    Assessments,
+    CarePeriods,
+    DistrictWorld,
+    Plans,
+    Referrals,
+)
 from .workdays import NEVER, month_key
 from .workforce import Snapshot
 
@@ -89,15 +100,22 @@ class EventHistory:
         return self.render(records, end), records.tolist()
 
 
+class SendWindow(NamedTuple):
+    """The months being landed: the first day and month key, and the last month key."""
+
+    first_day: int
+    first_key: int
+    last_key: int
+
+
 def _members(
     rng: np.random.Generator,
     changes: list[np.ndarray],
     open_until: np.ndarray,
-    first_day: int,
-    first_key: int,
-    last_key: int,
+    window: SendWindow,
 ) -> dict[int, np.ndarray]:
     """Month keys in which each record is sent: each change (a few late) plus the first load."""
+    first_day, first_key, last_key = window
     records: list[np.ndarray] = []
     keys: list[np.ndarray] = []
     count = len(changes[0])
@@ -130,33 +148,69 @@ def event_histories(
     first_key: int,
     last_key: int,
 ) -> dict[str, EventHistory]:
-    """The five event extracts of one district."""
+    """The five event extracts of one district.
+
+    Each extract draws from ``rng`` in turn, always in this order, so that the same
+    seed sends the same versions of the same records.
+    """
     ids = world.child_ids
     assert ids is not None, "child ids are assigned county-wide before rendering"
-    dob = world.dob
-    histories: dict[str, EventHistory] = {}
+    window = SendWindow(first_day, first_key, last_key)
+    histories = [
+        _referral_history(world, ids, rng, window),
+        _assessment_history("initial_assessments", world.initial, "IA", ids, rng, window),
+        _assessment_history("core_assessments", world.core, "CA", ids, rng, window),
+        _plan_history(world.plans, ids, rng, window),
+        _care_history(world.care, ids, rng, window),
+    ]
+    return {history.extract: history for history in histories}
 
-    # Referrals, with the odd referral_date or date of birth corrected a month or two later.
-    ref = world.referrals
-    members = _members(rng, [ref.day], ref.day, first_day, first_key, last_key)
+
+@dataclass
+class _ReferralCorrections:
+    """Referrals first sent wrong and corrected in a later month (``fixed_key``, else -1):
+    until then they show ``shown_day`` and ``shown_dob`` instead of the true dates."""
+
+    fixed_key: np.ndarray
+    shown_day: np.ndarray
+    shown_dob: np.ndarray
+    corrected: np.ndarray
+
+
+def _referral_corrections(
+    ref: Referrals, dob: np.ndarray, rng: np.random.Generator, window: SendWindow
+) -> _ReferralCorrections:
+    """The odd referral (0.4%) sent with a wrong referral_date or date of birth, put right
+    a month or two later: the pipeline must keep the latest version of a record."""
     n_ref = len(ref.day)
-    corrected = (rng.random(n_ref) < 0.004) & (ref.day >= first_day)
+    corrected = (rng.random(n_ref) < 0.004) & (ref.day >= window.first_day)
     fixed_key = month_key(ref.day) + rng.integers(1, 3, n_ref)
-    corrected &= fixed_key <= last_key
+    corrected &= fixed_key <= window.last_key
     fixed_key = np.where(corrected, fixed_key, -1)
     wrong_dob = corrected & (rng.random(n_ref) < 0.5) & (dob[ref.child] < ref.day)
     shown_day = np.where(corrected & ~wrong_dob, ref.day - rng.integers(1, 6, n_ref), ref.day)
     shown_dob = np.where(wrong_dob, dob[ref.child] - 365, dob[ref.child])
-    _add(members, np.flatnonzero(corrected), fixed_key[corrected])
+    return _ReferralCorrections(fixed_key, shown_day, shown_dob, corrected)
+
+
+def _referral_history(
+    world: DistrictWorld, ids: np.ndarray, rng: np.random.Generator, window: SendWindow
+) -> EventHistory:
+    """Referrals: sent when made, and again in the month a wrong one is corrected."""
+    ref = world.referrals
+    dob = world.dob
+    members = _members(rng, [ref.day], ref.day, window)
+    fix = _referral_corrections(ref, dob, rng, window)
+    _add(members, np.flatnonzero(fix.corrected), fix.fixed_key[fix.corrected])
     sources = [*REFERRAL_SOURCES]
 
     def referrals(records: np.ndarray, end: int) -> list[Row]:
         key = month_key(np.array([end]))[0]
         rows: list[Row] = []
         for r in records.tolist():
-            stale = key < fixed_key[r]
-            day = shown_day[r] if stale else ref.day[r]
-            born = shown_dob[r] if stale else dob[ref.child[r]]
+            stale = key < fix.fixed_key[r]
+            day = fix.shown_day[r] if stale else ref.day[r]
+            born = fix.shown_dob[r] if stale else dob[ref.child[r]]
             source = sources[ref.source[r]] if ref.source[r] >= 0 else CRU_SOURCE
             rows.append(
                 [
@@ -169,34 +223,44 @@ def event_histories(
             )
         return rows
 
-    histories["referrals"] = EventHistory("referrals", members, referrals, ref.number)
+    return EventHistory("referrals", members, referrals, ref.number)
 
-    for extract, assessments, prefix in (
-        ("initial_assessments", world.initial, "IA"),
-        ("core_assessments", world.core, "CA"),
-    ):
-        a = assessments
-        members = _members(rng, [a.start, a.completed], a.completed, first_day, first_key, last_key)
 
-        def render(records: np.ndarray, end: int, a=a, prefix=prefix, extract=extract) -> list[Row]:
-            rows: list[Row] = []
-            for r in records.tolist():
-                row: Row = [f"{prefix}{a.number[r]:06d}", ids[a.child[r]]]
-                if extract == "initial_assessments":
-                    row.append(as_date(int(a.referral_day[r])))
-                row += [as_date(int(a.start[r])), _seen(int(a.completed[r]), end)]
-                rows.append(row)
-            return rows
+def _assessment_history(
+    extract: str,
+    a: Assessments,
+    prefix: str,
+    ids: np.ndarray,
+    rng: np.random.Generator,
+    window: SendWindow,
+) -> EventHistory:
+    """Initial or core assessments: sent when started and when completed (an initial
+    assessment also carries its referral's date)."""
+    members = _members(rng, [a.start, a.completed], a.completed, window)
 
-        histories[extract] = EventHistory(extract, members, render, a.number)
+    def render(records: np.ndarray, end: int) -> list[Row]:
+        rows: list[Row] = []
+        for r in records.tolist():
+            row: Row = [f"{prefix}{a.number[r]:06d}", ids[a.child[r]]]
+            if extract == "initial_assessments":
+                row.append(as_date(int(a.referral_day[r])))
+            row += [as_date(int(a.start[r])), _seen(int(a.completed[r]), end)]
+            rows.append(row)
+        return rows
 
-    # Child protection plans: sent when they start and when they end.
-    p = world.plans
-    members = _members(rng, [p.start, p.end], p.end, first_day, first_key, last_key)
+    return EventHistory(extract, members, render, a.number)
+
+
+def _plan_history(
+    p: Plans, ids: np.ndarray, rng: np.random.Generator, window: SendWindow
+) -> EventHistory:
+    """Child protection plans: sent when they start and when they end, and 1% sent first
+    under a wrong category and re-categorised a month or two later."""
+    members = _members(rng, [p.start, p.end], p.end, window)
     n_cp = len(p.start)
-    recat = (rng.random(n_cp) < 0.01) & (p.start >= first_day)
+    recat = (rng.random(n_cp) < 0.01) & (p.start >= window.first_day)
     recat_key = month_key(p.start) + rng.integers(1, 3, n_cp)
-    recat &= (recat_key <= last_key) & (p.end > month_end_of(recat_key))
+    recat &= (recat_key <= window.last_key) & (p.end > month_end_of(recat_key))
     recat_key = np.where(recat, recat_key, -1)
     wrong_category = (p.category + rng.integers(1, len(CP_CATEGORIES), n_cp)) % len(CP_CATEGORIES)
     _add(members, np.flatnonzero(recat), recat_key[recat])
@@ -217,11 +281,14 @@ def event_histories(
             )
         return rows
 
-    histories["cp_plans"] = EventHistory("cp_plans", members, plans, p.number)
+    return EventHistory("cp_plans", members, plans, p.number)
 
-    # Periods of care: sent at start, when the legal status changes and at the end.
-    c = world.care
-    members = _members(rng, [c.start, c.status_day, c.end], c.end, first_day, first_key, last_key)
+
+def _care_history(
+    c: CarePeriods, ids: np.ndarray, rng: np.random.Generator, window: SendWindow
+) -> EventHistory:
+    """Periods of care: sent at start, when the legal status changes and at the end."""
+    members = _members(rng, [c.start, c.status_day, c.end], c.end, window)
 
     def care(records: np.ndarray, end: int) -> list[Row]:
         rows: list[Row] = []
@@ -238,8 +305,7 @@ def event_histories(
             )
         return rows
 
-    histories["looked_after"] = EventHistory("looked_after", members, care, c.number)
-    return histories
+    return EventHistory("looked_after", members, care, c.number)
 
 
 def month_end_of(keys: np.ndarray) -> np.ndarray:
