@@ -105,14 +105,74 @@ def _financial_year(month: str) -> str:
 def snapshots(
     world: DistrictWorld, months: list[str], rng: np.random.Generator
 ) -> dict[str, Snapshot]:
-    """Month-end establishment, workforce and allocations for each month."""
+    """Month-end establishment, workforce and allocations for each month.
+
+    Each month draws from ``rng`` in the same order (leavers, hires, allocations), so
+    the same seed gives the same staff and caseloads.
+    """
     profile = world.profile
-    code = profile.code
     ends = {m: month_end(m).toordinal() for m in months}
     lac_from = {m: m >= profile.lac_team_from for m in months}
     open_by_month = {m: _case_types(world, ends[m], lac_from[m]) for m in months}
+    establishment = _establishment(profile, months, open_by_month, lac_from)
+    teams, management = _teams(profile, establishment.n_fieldwork)
 
-    # Establishment per financial year, from the average open cases of each type.
+    roster = _Roster(rng, "W", int(rng.integers(10_000, 60_000)))
+    roster.hire(management, False, False, "District Manager")
+    for _ in range(2):
+        roster.hire(management, False, False, "Service Manager")
+    roster.hire(management, False, profile.agency_share > 0.15, "Service Manager")
+
+    assigned: dict[int, str] = {}
+    result: dict[str, Snapshot] = {}
+    for month in months:
+        end = ends[month]
+        start = month_start(month).toordinal()
+        active_teams = [t for t in teams if t.from_month <= month]
+        _leavers(roster, start, end)
+        _restaff(roster, profile, active_teams, establishment, month, end)
+        _refill_management(roster, management)
+        staff = [w for w in roster.workers if w.left is None]
+        posts = [(team, establishment.of(team, month)) for team in active_teams]
+        posts.append((management, 0.0))
+        open_, kind = open_by_month[month]
+        allocations = _allocate(
+            world, staff, roster.workers, open_, kind, assigned, start, end, rng
+        )
+        result[month] = Snapshot(posts, staff, allocations)
+    return result
+
+
+@dataclass
+class _Establishment:
+    """Budgeted case-holding FTE per financial year and team type, and how many
+    fieldwork teams share fieldwork's budget."""
+
+    budget: dict[str, dict[str, float]]  # financial year -> team type -> FTE
+    n_fieldwork: int
+
+    def of(self, team: Team, month: str) -> float:
+        """A team's establishment in ``month``: fieldwork's budget is shared between its
+        teams in half-FTE steps, the first teams taking the odd halves."""
+        year_budget = self.budget[_financial_year(month)]
+        if team.team_type == FIELDWORK:
+            total = year_budget.get(FIELDWORK, 2.0)
+            share = total / self.n_fieldwork
+            index = int(team.code.rsplit("FW", 1)[1]) - 1
+            base = np.floor(share * 2) / 2
+            extra = round((total - base * self.n_fieldwork) * 2)
+            return float(base + (0.5 if index < extra else 0.0))
+        return year_budget.get(team.team_type, 2.0)
+
+
+def _establishment(
+    profile: cfg.DistrictProfile,
+    months: list[str],
+    open_by_month: dict[str, tuple[np.ndarray, np.ndarray]],
+    lac_from: dict[str, bool],
+) -> _Establishment:
+    """Establishment per financial year, from the average open cases of each type at
+    the caseload per FTE the district budgets for, as a council sets it once a year."""
     by_year: dict[str, dict[str, list[int]]] = {}
     for m in months:
         _, kind = open_by_month[m]
@@ -130,9 +190,15 @@ def snapshots(
             per_fte = design if team_type == FIELDWORK else CASES_PER_FTE[team_type]
             fte = float(np.mean(values)) / per_fte * AVERAGE_FTE
             budget[year][team_type] = max(2.0, round(fte * 2) / 2)
-
     fieldwork_total = max(b.get(FIELDWORK, 2.0) for b in budget.values())
-    n_fieldwork = max(2, round(fieldwork_total / 7.5))
+    return _Establishment(budget, max(2, round(fieldwork_total / 7.5)))
+
+
+def _teams(profile: cfg.DistrictProfile, n_fieldwork: int) -> tuple[list[Team], Team]:
+    """The district's case-holding teams (fieldwork teams of about 7.5 FTE, disabled
+    children, adolescents where the district has such a team, looked after children
+    from the month that team started) and its management team."""
+    code = profile.code
     teams = [
         Team(f"{code}-FW{i + 1}", FIELDWORK, f"Fieldwork team {i + 1}", "0000-00")
         for i in range(n_fieldwork)
@@ -143,62 +209,49 @@ def snapshots(
     teams.append(
         Team(f"{code}-LAC", LOOKED_AFTER, "Looked after children team", profile.lac_team_from)
     )
-    management = Team(f"{code}-MGT", OTHER, "District management", "0000-00")
+    return teams, Team(f"{code}-MGT", OTHER, "District management", "0000-00")
 
-    def establishment_of(team: Team, month: str) -> float:
-        year_budget = budget[_financial_year(month)]
-        if team.team_type == FIELDWORK:
-            total = year_budget.get(FIELDWORK, 2.0)
-            share = total / n_fieldwork
-            index = int(team.code.rsplit("FW", 1)[1]) - 1
-            base = np.floor(share * 2) / 2
-            extra = round((total - base * n_fieldwork) * 2)
-            return float(base + (0.5 if index < extra else 0.0))
-        return year_budget.get(team.team_type, 2.0)
 
-    roster = _Roster(rng, "W", int(rng.integers(10_000, 60_000)))
-    roster.hire(management, False, False, "District Manager")
-    for _ in range(2):
-        roster.hire(management, False, False, "Service Manager")
-    roster.hire(management, False, profile.agency_share > 0.15, "Service Manager")
+def _leavers(roster: _Roster, start: int, end: int) -> None:
+    """Staff who leave during the month: agency staff move on far more often than
+    permanent staff, and managers rarely."""
+    for worker in roster.workers:
+        if worker.left is not None:
+            continue
+        chance = (0.05 if worker.agency else 0.012) if worker.case_holding else 0.004
+        if roster.rng.random() < chance:
+            worker.left = int(roster.rng.integers(start, end + 1))
 
-    assigned: dict[int, str] = {}
-    result: dict[str, Snapshot] = {}
-    for month in months:
-        end = ends[month]
-        start = month_start(month).toordinal()
-        active_teams = [t for t in teams if t.from_month <= month]
-        # Leavers: agency staff move on far more often than permanent staff.
-        for worker in roster.workers:
-            if worker.left is not None:
-                continue
-            chance = (0.05 if worker.agency else 0.012) if worker.case_holding else 0.004
-            if rng.random() < chance:
-                worker.left = int(rng.integers(start, end + 1))
-        over = profile.over_establishment + float(cfg.OVER_ESTABLISHMENT(np.array([end]))[0])
-        agency_share = profile.agency_share + float(cfg.AGENCY_DRIFT(np.array([end]))[0])
-        for team in active_teams:
-            current = [w for w in roster.workers if w.team is team and w.left is None]
-            if not any(not w.case_holding for w in current):
-                roster.hire(team, False, False, "Team Manager")
-            target = establishment_of(team, month) * (1 + over)
-            _staff_team(roster, team, current, target, agency_share, end)
-        for grade, posts in (("District Manager", 1), ("Service Manager", 3)):
-            filled = sum(
-                w.team is management and w.grade == grade and w.left is None for w in roster.workers
-            )
-            for _ in range(posts - filled):  # management posts are refilled the same month
-                roster.hire(management, False, False, grade)
 
-        staff = [w for w in roster.workers if w.left is None]
-        establishment = [(team, establishment_of(team, month)) for team in active_teams]
-        establishment.append((management, 0.0))
-        open_, kind = open_by_month[month]
-        allocations = _allocate(
-            world, staff, roster.workers, open_, kind, assigned, start, end, rng
+def _restaff(
+    roster: _Roster,
+    profile: cfg.DistrictProfile,
+    teams: list[Team],
+    establishment: _Establishment,
+    month: str,
+    end: int,
+) -> None:
+    """Give each team a manager and bring its case holders near its establishment
+    times the district's over-establishment, with the district's agency share."""
+    over = profile.over_establishment + float(cfg.OVER_ESTABLISHMENT(np.array([end]))[0])
+    agency_share = profile.agency_share + float(cfg.AGENCY_DRIFT(np.array([end]))[0])
+    for team in teams:
+        current = [w for w in roster.workers if w.team is team and w.left is None]
+        if not any(not w.case_holding for w in current):
+            roster.hire(team, False, False, "Team Manager")
+        target = establishment.of(team, month) * (1 + over)
+        _staff_team(roster, team, current, target, agency_share, end)
+
+
+def _refill_management(roster: _Roster, management: Team) -> None:
+    """Management posts (a district manager, three service managers) are refilled the
+    month they fall vacant, with permanent staff."""
+    for grade, posts in (("District Manager", 1), ("Service Manager", 3)):
+        filled = sum(
+            w.team is management and w.grade == grade and w.left is None for w in roster.workers
         )
-        result[month] = Snapshot(establishment, staff, allocations)
-    return result
+        for _ in range(posts - filled):
+            roster.hire(management, False, False, grade)
 
 
 def _staff_team(
