@@ -15,6 +15,7 @@ numbers or counts, which is exactly what the pipeline must get right.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -188,6 +189,17 @@ _END_COLUMN = {
 }
 
 
+@dataclass
+class _FaultyFile:
+    """What a corruption needs to know about the file it writes into."""
+
+    extract: str
+    at: dict[str, int]  # column name -> position in a row
+    end: date  # the reporting month's last day
+    workbook: bool
+    rng: np.random.Generator
+
+
 def inject(
     kinds: list[str],
     extract: str,
@@ -197,95 +209,176 @@ def inject(
     workbook: bool,
     rng: np.random.Generator,
 ) -> tuple[list[Injected], set[int]]:
-    """Corrupt rows in place (inserting duplicates); returns the bad rows and records to resend."""
+    """Corrupt rows in place (inserting duplicates); returns the bad rows and records to resend.
+
+    Kinds are applied in the order given, each drawing from ``rng`` as it goes, so the
+    same plan corrupts the same rows the same way.
+    """
     columns = EXTRACT_COLUMNS[extract]
-    at = {name: i for i, name in enumerate(columns)}
+    file = _FaultyFile(extract, {name: i for i, name in enumerate(columns)}, end, workbook, rng)
     touched: set[int] = set()
     injected: list[Injected] = []
     resend: set[int] = set()
-
-    def target(condition=lambda row: True) -> int | None:
-        start = len(rows) // 2
-        candidates = [
-            i for i in range(start, len(rows)) if id(rows[i]) not in touched and condition(rows[i])
-        ]
-        if not candidates:
-            return None
-        return candidates[int(rng.integers(len(candidates)))]
-
     for kind in kinds:
         if kind == "ragged_row" and workbook:
-            kind = "bad_date"
-        if kind == "missing_required" and extract == "allocations":
-            index = target(lambda row: row[at["worker_id"]] is None)
-            column = "unallocated_since" if index is not None else "case_start_date"
-            if index is None:
-                index = target()
-        elif kind == "conflicting_duplicate" and extract == "allocations":
-            index = target(lambda row: row[at["worker_id"]] is not None)
-            column = None
-        else:
-            index = target()
-            column = None
+            kind = "bad_date"  # a workbook's cells cannot be ragged
+        index, column = _pick_row(kind, file, rows, touched)
         if index is None:
             continue
         row = rows[index]
         touched.add(id(row))
         if records[index] is not None:
             resend.add(records[index])  # type: ignore[arg-type]
-        if kind == "bad_date":
-            column = _BAD_DATE_COLUMN[extract]
-            row[at[column]] = Raw(_bad_date_text(row[at[column]], rng))  # type: ignore[arg-type]
-        elif kind == "date_after_month_end":
-            column = _LATE_COLUMN[extract]
-            current = row[at[column]] or end
-            row[at[column]] = date(end.year + 1, current.month, min(current.day, 28))  # type: ignore[union-attr]
-        elif kind == "missing_required":
-            column = column or _REQUIRED_COLUMN[extract]
-            row[at[column]] = None if workbook or rng.random() < 0.6 else Raw("  ")
-        elif kind == "bad_code":
-            if extract == "cp_plans":
-                column, value = "category", ("neglet", "physical abuse", "emotional/neglect")
-            elif rng.random() < 0.5:
-                column, value = "team_type", ("field work", "LAC team", "duty")
-            else:
-                column, value = "employment_type", ("locum", "interim", "temp")
-            row[at[column]] = Raw(value[int(rng.integers(len(value)))])
-        elif kind == "bad_number":
-            column = "fte" if extract == "workforce" else "establishment_fte"
-            row[at[column]] = Raw(f"{float(row[at[column]]):.1f}".replace(".", ","))  # type: ignore[arg-type]
-        elif kind == "out_of_range":
-            column = "fte"
-            row[at[column]] = 0.0 if rng.random() < 0.5 else 1.5
-        elif kind == "start_before_referral":
-            column = "start_date"
-            referred: date = row[at["referral_date"]]  # type: ignore[assignment]
-            row[at[column]] = referred - timedelta(days=int(rng.integers(1, 10)))
-        elif kind == "end_before_start":
-            column = _END_COLUMN[extract]
-            started: date = row[at["start_date"]]  # type: ignore[assignment]
-            row[at[column]] = started - timedelta(days=int(rng.integers(1, 20)))
-        elif kind == "date_before_1990":
-            column = "date_of_birth"
-            row[at[column]] = date(1900, 1, 1)
-        elif kind == "ragged_row":
-            column = None
-            if extract == "referrals":  # a stray comma in the source splits the field
-                source_at = at["referral_source"]
-                row[source_at : source_at + 1] = [Raw("Police"), Raw(" Kent")]
-            else:
-                del row[-1]
-        elif kind == "conflicting_duplicate":
+        if kind == "conflicting_duplicate":
             column = columns[0]
-            twin = _conflicting_copy(extract, row, rows, at, rng)
+            twin = _conflicting_copy(extract, row, rows, file.at, rng)
             rows.insert(index + 1, twin)
             records.insert(index + 1, records[index])
             touched.add(id(twin))
             injected.append(Injected(twin, column, kind))
+        elif kind in _CORRUPTIONS:
+            column = _CORRUPTIONS[kind](file, row, column)
         else:  # pragma: no cover - a kind added to the cycle without an implementation
             raise ValueError(kind)
         injected.append(Injected(row, column, kind))
     return injected, resend
+
+
+def _pick_row(
+    kind: str, file: _FaultyFile, rows: list[list[object]], touched: set[int]
+) -> tuple[int | None, str | None]:
+    """The row to corrupt (None if there is none to take), and for a blank allocation
+    the column to blank.
+
+    An unallocated case is preferred for a blank in allocations, so that the blank is
+    its required ``unallocated_since``; a conflicting allocation needs an allocated case
+    to give another worker.
+    """
+    at = file.at
+    if kind == "missing_required" and file.extract == "allocations":
+        index = _target(rows, touched, file.rng, lambda row: row[at["worker_id"]] is None)
+        column = "unallocated_since" if index is not None else "case_start_date"
+        if index is None:
+            index = _target(rows, touched, file.rng)
+        return index, column
+    if kind == "conflicting_duplicate" and file.extract == "allocations":
+        return _target(rows, touched, file.rng, lambda row: row[at["worker_id"]] is not None), None
+    return _target(rows, touched, file.rng), None
+
+
+def _target(
+    rows: list[list[object]],
+    touched: set[int],
+    rng: np.random.Generator,
+    condition: Callable[[list[object]], bool] = lambda row: True,
+) -> int | None:
+    """A random row, not yet corrupted, from the file's second half: after the quirks
+    that move line numbers (a multi-line field a quarter in, a blank line a third in), so
+    the line a bad row is reported at proves the pipeline counted them."""
+    start = len(rows) // 2
+    candidates = [
+        i for i in range(start, len(rows)) if id(rows[i]) not in touched and condition(rows[i])
+    ]
+    if not candidates:
+        return None
+    return candidates[int(rng.integers(len(candidates)))]
+
+
+def _bad_date(file: _FaultyFile, row: list[object], column: str | None) -> str:
+    """A date a contract cannot read: two-digit year, dots, a month name, a day the month
+    does not have, or "TBC"."""
+    column = _BAD_DATE_COLUMN[file.extract]
+    row[file.at[column]] = Raw(_bad_date_text(row[file.at[column]], file.rng))  # type: ignore[arg-type]
+    return column
+
+
+def _date_after_month_end(file: _FaultyFile, row: list[object], column: str | None) -> str:
+    """A date a year after the month the file reports: the year mistyped."""
+    column = _LATE_COLUMN[file.extract]
+    end = file.end
+    current = row[file.at[column]] or end
+    row[file.at[column]] = date(end.year + 1, current.month, min(current.day, 28))  # type: ignore[union-attr]
+    return column
+
+
+def _missing_required(file: _FaultyFile, row: list[object], column: str | None) -> str:
+    """A required cell left blank, or (in a CSV) holding only spaces."""
+    column = column or _REQUIRED_COLUMN[file.extract]
+    row[file.at[column]] = None if file.workbook or file.rng.random() < 0.6 else Raw("  ")
+    return column
+
+
+def _bad_code(file: _FaultyFile, row: list[object], column: str | None) -> str:
+    """A value outside its list, typed as an officer might: a plan category misspelt,
+    or a team or employment type in local words."""
+    rng = file.rng
+    if file.extract == "cp_plans":
+        column, value = "category", ("neglet", "physical abuse", "emotional/neglect")
+    elif rng.random() < 0.5:
+        column, value = "team_type", ("field work", "LAC team", "duty")
+    else:
+        column, value = "employment_type", ("locum", "interim", "temp")
+    row[file.at[column]] = Raw(value[int(rng.integers(len(value)))])
+    return column
+
+
+def _bad_number(file: _FaultyFile, row: list[object], column: str | None) -> str:
+    """An FTE written with a decimal comma."""
+    column = "fte" if file.extract == "workforce" else "establishment_fte"
+    row[file.at[column]] = Raw(f"{float(row[file.at[column]]):.1f}".replace(".", ","))  # type: ignore[arg-type]
+    return column
+
+
+def _out_of_range(file: _FaultyFile, row: list[object], column: str | None) -> str:
+    """An FTE of nought or above one."""
+    row[file.at["fte"]] = 0.0 if file.rng.random() < 0.5 else 1.5
+    return "fte"
+
+
+def _start_before_referral(file: _FaultyFile, row: list[object], column: str | None) -> str:
+    """An initial assessment started days before the referral it follows."""
+    referred: date = row[file.at["referral_date"]]  # type: ignore[assignment]
+    row[file.at["start_date"]] = referred - timedelta(days=int(file.rng.integers(1, 10)))
+    return "start_date"
+
+
+def _end_before_start(file: _FaultyFile, row: list[object], column: str | None) -> str:
+    """An end (or completion) dated days before the start."""
+    column = _END_COLUMN[file.extract]
+    started: date = row[file.at["start_date"]]  # type: ignore[assignment]
+    row[file.at[column]] = started - timedelta(days=int(file.rng.integers(1, 20)))
+    return column
+
+
+def _date_before_1990(file: _FaultyFile, row: list[object], column: str | None) -> str:
+    """A system's placeholder date of birth, 1 January 1900."""
+    row[file.at["date_of_birth"]] = date(1900, 1, 1)
+    return "date_of_birth"
+
+
+def _ragged_row(file: _FaultyFile, row: list[object], column: str | None) -> None:
+    """A row with a cell too many (a stray comma splits a referral's source) or too few."""
+    if file.extract == "referrals":
+        source_at = file.at["referral_source"]
+        row[source_at : source_at + 1] = [Raw("Police"), Raw(" Kent")]
+    else:
+        del row[-1]
+    return None
+
+
+# Each corrupts one row in place and returns the column at fault (None: the whole row).
+_CORRUPTIONS: dict[str, Callable[[_FaultyFile, list[object], str | None], str | None]] = {
+    "bad_date": _bad_date,
+    "date_after_month_end": _date_after_month_end,
+    "missing_required": _missing_required,
+    "bad_code": _bad_code,
+    "bad_number": _bad_number,
+    "out_of_range": _out_of_range,
+    "start_before_referral": _start_before_referral,
+    "end_before_start": _end_before_start,
+    "date_before_1990": _date_before_1990,
+    "ragged_row": _ragged_row,
+}
 
 
 def _conflicting_copy(
