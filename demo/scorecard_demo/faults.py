@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
+from .corruptions import CORRUPTIONS, FaultyFile
 from .records import CP_CATEGORIES, REFERRAL_SOURCES
 from .submissions import EVENT_EXTRACTS, EXTRACT_COLUMNS
 from .write import Raw, format_date
@@ -142,64 +143,6 @@ class Injected:
     kind: str
 
 
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _bad_date_text(day: date, rng: np.random.Generator) -> str:
-    options = (
-        f"{day.day}/{day.month}/{day.year % 100:02d}",  # two-digit year
-        f"{day.day:02d}.{day.month:02d}.{day.year}",
-        f"{day.day:02d} {_MONTH_NAMES[day.month - 1]} {day.year}",
-        f"{day.year}-{day.month:02d}-{31 if day.month in (4, 6, 9, 11) else 30 if day.month == 2 else 32}",  # noqa: E501
-        "TBC",
-    )
-    return options[int(rng.integers(len(options)))]
-
-
-_BAD_DATE_COLUMN = {
-    "referrals": "referral_date",
-    "initial_assessments": "start_date",
-    "core_assessments": "start_date",
-    "cp_plans": "start_date",
-    "looked_after": "start_date",
-    "allocations": "case_start_date",
-}
-_LATE_COLUMN = {
-    "referrals": "referral_date",
-    "initial_assessments": "completed_date",
-    "core_assessments": "completed_date",
-    "cp_plans": "end_date",
-    "looked_after": "end_date",
-}
-_REQUIRED_COLUMN = {
-    "referrals": "child_id",
-    "initial_assessments": "referral_date",
-    "core_assessments": "child_id",
-    "cp_plans": "category",
-    "looked_after": "child_id",
-    "allocations": "unallocated_since",
-    "workforce": "team_code",
-    "establishment": "team_type",
-}
-_END_COLUMN = {
-    "initial_assessments": "completed_date",
-    "core_assessments": "completed_date",
-    "cp_plans": "end_date",
-    "looked_after": "end_date",
-}
-
-
-@dataclass
-class _FaultyFile:
-    """What a corruption needs to know about the file it writes into."""
-
-    extract: str
-    at: dict[str, int]  # column name -> position in a row
-    end: date  # the reporting month's last day
-    workbook: bool
-    rng: np.random.Generator
-
-
 def inject(
     kinds: list[str],
     extract: str,
@@ -215,7 +158,7 @@ def inject(
     same plan corrupts the same rows the same way.
     """
     columns = EXTRACT_COLUMNS[extract]
-    file = _FaultyFile(extract, {name: i for i, name in enumerate(columns)}, end, workbook, rng)
+    file = FaultyFile(extract, {name: i for i, name in enumerate(columns)}, end, workbook, rng)
     touched: set[int] = set()
     injected: list[Injected] = []
     resend: set[int] = set()
@@ -236,8 +179,8 @@ def inject(
             records.insert(index + 1, records[index])
             touched.add(id(twin))
             injected.append(Injected(twin, column, kind))
-        elif kind in _CORRUPTIONS:
-            column = _CORRUPTIONS[kind](file, row, column)
+        elif kind in CORRUPTIONS:
+            column = CORRUPTIONS[kind](file, row, column)
         else:  # pragma: no cover - a kind added to the cycle without an implementation
             raise ValueError(kind)
         injected.append(Injected(row, column, kind))
@@ -245,7 +188,7 @@ def inject(
 
 
 def _pick_row(
-    kind: str, file: _FaultyFile, rows: list[list[object]], touched: set[int]
+    kind: str, file: FaultyFile, rows: list[list[object]], touched: set[int]
 ) -> tuple[int | None, str | None]:
     """The row to corrupt (None if there is none to take), and for a blank allocation
     the column to blank.
@@ -282,103 +225,6 @@ def _target(
     if not candidates:
         return None
     return candidates[int(rng.integers(len(candidates)))]
-
-
-def _bad_date(file: _FaultyFile, row: list[object], column: str | None) -> str:
-    """A date a contract cannot read: two-digit year, dots, a month name, a day the month
-    does not have, or "TBC"."""
-    column = _BAD_DATE_COLUMN[file.extract]
-    row[file.at[column]] = Raw(_bad_date_text(row[file.at[column]], file.rng))  # type: ignore[arg-type]
-    return column
-
-
-def _date_after_month_end(file: _FaultyFile, row: list[object], column: str | None) -> str:
-    """A date a year after the month the file reports: the year mistyped."""
-    column = _LATE_COLUMN[file.extract]
-    end = file.end
-    current = row[file.at[column]] or end
-    row[file.at[column]] = date(end.year + 1, current.month, min(current.day, 28))  # type: ignore[union-attr]
-    return column
-
-
-def _missing_required(file: _FaultyFile, row: list[object], column: str | None) -> str:
-    """A required cell left blank, or (in a CSV) holding only spaces."""
-    column = column or _REQUIRED_COLUMN[file.extract]
-    row[file.at[column]] = None if file.workbook or file.rng.random() < 0.6 else Raw("  ")
-    return column
-
-
-def _bad_code(file: _FaultyFile, row: list[object], column: str | None) -> str:
-    """A value outside its list, typed as an officer might: a plan category misspelt,
-    or a team or employment type in local words."""
-    rng = file.rng
-    if file.extract == "cp_plans":
-        column, value = "category", ("neglet", "physical abuse", "emotional/neglect")
-    elif rng.random() < 0.5:
-        column, value = "team_type", ("field work", "LAC team", "duty")
-    else:
-        column, value = "employment_type", ("locum", "interim", "temp")
-    row[file.at[column]] = Raw(value[int(rng.integers(len(value)))])
-    return column
-
-
-def _bad_number(file: _FaultyFile, row: list[object], column: str | None) -> str:
-    """An FTE written with a decimal comma."""
-    column = "fte" if file.extract == "workforce" else "establishment_fte"
-    row[file.at[column]] = Raw(f"{float(row[file.at[column]]):.1f}".replace(".", ","))  # type: ignore[arg-type]
-    return column
-
-
-def _out_of_range(file: _FaultyFile, row: list[object], column: str | None) -> str:
-    """An FTE of nought or above one."""
-    row[file.at["fte"]] = 0.0 if file.rng.random() < 0.5 else 1.5
-    return "fte"
-
-
-def _start_before_referral(file: _FaultyFile, row: list[object], column: str | None) -> str:
-    """An initial assessment started days before the referral it follows."""
-    referred: date = row[file.at["referral_date"]]  # type: ignore[assignment]
-    row[file.at["start_date"]] = referred - timedelta(days=int(file.rng.integers(1, 10)))
-    return "start_date"
-
-
-def _end_before_start(file: _FaultyFile, row: list[object], column: str | None) -> str:
-    """An end (or completion) dated days before the start."""
-    column = _END_COLUMN[file.extract]
-    started: date = row[file.at["start_date"]]  # type: ignore[assignment]
-    row[file.at[column]] = started - timedelta(days=int(file.rng.integers(1, 20)))
-    return column
-
-
-def _date_before_1990(file: _FaultyFile, row: list[object], column: str | None) -> str:
-    """A system's placeholder date of birth, 1 January 1900."""
-    row[file.at["date_of_birth"]] = date(1900, 1, 1)
-    return "date_of_birth"
-
-
-def _ragged_row(file: _FaultyFile, row: list[object], column: str | None) -> None:
-    """A row with a cell too many (a stray comma splits a referral's source) or too few."""
-    if file.extract == "referrals":
-        source_at = file.at["referral_source"]
-        row[source_at : source_at + 1] = [Raw("Police"), Raw(" Kent")]
-    else:
-        del row[-1]
-    return None
-
-
-# Each corrupts one row in place and returns the column at fault (None: the whole row).
-_CORRUPTIONS: dict[str, Callable[[_FaultyFile, list[object], str | None], str | None]] = {
-    "bad_date": _bad_date,
-    "date_after_month_end": _date_after_month_end,
-    "missing_required": _missing_required,
-    "bad_code": _bad_code,
-    "bad_number": _bad_number,
-    "out_of_range": _out_of_range,
-    "start_before_referral": _start_before_referral,
-    "end_before_start": _end_before_start,
-    "date_before_1990": _date_before_1990,
-    "ragged_row": _ragged_row,
-}
 
 
 def _conflicting_copy(
