@@ -69,7 +69,7 @@ def main() -> None:
     )
 
     if args.pipeline:
-        from orchestration.launch import build_warehouse
+        from orchestration.build import build_warehouse
         from orchestration.settings import Settings
 
         started = time.perf_counter()

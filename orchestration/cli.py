@@ -28,7 +28,7 @@ def _generate(out: Path, months: str, seed: int) -> None:
 
 
 def _run(settings: Settings, verbose: bool = False) -> int:
-    from orchestration.launch import build_warehouse
+    from orchestration.build import build_warehouse
 
     print(
         f"Building from {settings.landing_dir} in one Dagster run of scorecard_build "

@@ -3,8 +3,8 @@
 import shutil
 from pathlib import Path
 
-from orchestration.assets.transform import dbt_project, ensure_manifest
-from orchestration.catalogue import DBT_PROJECT_DIR
+from orchestration.dbt_project import dbt_project, ensure_manifest
+from orchestration.settings import DBT_PROJECT_DIR
 
 
 def test_the_manifest_is_parsed_without_dbt_on_path(tmp_path: Path, monkeypatch):

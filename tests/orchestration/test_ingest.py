@@ -23,8 +23,8 @@ from openpyxl import Workbook
 
 from contracts.registry import DISTRICT_EXTRACTS
 from orchestration import ingest
+from orchestration.build import Outcome
 from orchestration.landing import Landed
-from orchestration.launch import Outcome
 from orchestration.pseudonym import Pseudonymiser, load_key
 from orchestration.settings import Settings
 from tests.conftest import DISTRICTS_CSV, build, land, query
