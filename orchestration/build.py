@@ -26,10 +26,9 @@ from dagster._core.storage.tags import (
 )
 from dagster._core.utils import make_new_run_id
 
-from orchestration import ingest
 from orchestration.assets.quality import NOT_SHRUNK
 from orchestration.failures import explain
-from orchestration.landing import scan_landing
+from orchestration.loading.districts import DistrictsUnavailable, scan_listed
 from orchestration.partitions import DISTRICTS, MONTHS, district_month_key, register
 from orchestration.progress import Progress
 from orchestration.pseudonym import KeyRejected, load_key
@@ -65,11 +64,12 @@ def build_warehouse(
         load_key()  # a key too short to keep child ids secret stops the run before it starts
     except KeyRejected as problem:
         return Outcome(False, f"Nothing was published: {problem}")
+    listed = scan_listed(settings.landing_dir)
     try:
-        districts = ingest.listed_districts(scan_landing(settings.landing_dir, []))
-    except ingest.DistrictsUnavailable as problem:
+        districts = listed.require_districts()
+    except DistrictsUnavailable as problem:
         return Outcome(False, f"Nothing was published: {problem}")
-    landing = scan_landing(settings.landing_dir, districts)
+    landing = listed.landing
     months = landing.months
     progress = Progress(out or io.StringIO(), months, settings.work_db)
     progress.reading(landing, districts)

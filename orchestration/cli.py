@@ -46,7 +46,7 @@ def _run(settings: Settings, verbose: bool = False) -> int:
 def _print_reference_warnings(warehouse: Path) -> None:
     """A population or targets file missing or rejected whole still publishes, without
     rates or RAG: say so on the console, not only in the audit."""
-    from orchestration.ingest import WITHOUT_REFERENCE
+    from orchestration.loading.reference import WITHOUT_REFERENCE
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rejected = con.execute(

@@ -29,13 +29,21 @@ from dagster._core.execution.context.metadata_logging import (
 )
 
 from contracts.registry import DISTRICT_EXTRACTS, REFERENCE_FILES
-from orchestration import ingest, warehouse
+from orchestration import warehouse
 from orchestration.assets import WAREHOUSE_POOL
 from orchestration.assets.metadata import source_version, table_metadata
 from orchestration.catalogue import indicator_codes
+from orchestration.dates import now_utc
 from orchestration.landing import Landing, scan_landing
+from orchestration.loading.districts import DistrictsUnavailable, scan_listed
+from orchestration.loading.load import Load
+from orchestration.loading.months import load_month
+from orchestration.loading.reference import load_reference
 from orchestration.partitions import DISTRICT_MONTHS, split_key
 from orchestration.pseudonym import KeyRejected, Pseudonymiser, load_key
+from orchestration.recording.district_months import write_district_months
+from orchestration.recording.pseudonym_key import KeyChanged, require_same_key
+from orchestration.recording.reference import write_reference
 from orchestration.resources import ScorecardResource
 
 SAMPLE_SIZE = 5
@@ -55,9 +63,11 @@ SUBMISSIONS = AssetKey(["audit", "submissions"])
 CODE_VERSION = source_version(
     [
         "contracts",
-        "orchestration/reading.py",
+        "orchestration/reading",
         "orchestration/landing.py",
-        "orchestration/ingest.py",
+        "orchestration/dates.py",
+        "orchestration/loading",
+        "orchestration/recording",
         "orchestration/pseudonym.py",
         "orchestration/warehouse.py",
         "orchestration/assets/raw.py",
@@ -121,18 +131,17 @@ def reference_files(context: AssetExecutionContext, scorecard: ScorecardResource
     """
     settings = scorecard.settings()
     pseudonymiser = _pseudonymiser()
-    now = ingest.now_utc()
+    now = now_utc()
+    listed = scan_listed(settings.landing_dir, now)
     try:
-        load, districts = ingest.load_reference(
-            scan_landing(settings.landing_dir, []), indicator_codes(), now
-        )
-    except ingest.DistrictsUnavailable as problem:
+        load = load_reference(listed, indicator_codes(), now)
+    except DistrictsUnavailable as problem:
         raise Failure(f"Nothing can be published: {problem}") from None
-    landing = scan_landing(settings.landing_dir, districts)
+    landing = listed.landing
     with warehouse.connect(settings.work_db) as con:
-        ingest.write_reference(con, landing, load, pseudonymiser, now)
+        write_reference(con, landing, load, pseudonymiser, now)
     context.log.info(
-        f"{len(districts)} districts, {len(landing.months)} months in the landing, "
+        f"{len(listed.districts)} districts, {len(landing.months)} months in the landing, "
         f"{len(landing.seen)} item(s) ignored"
     )
     yield from _results(load, REFERENCE_KEYS, settings.work_db)
@@ -196,21 +205,21 @@ def district_extracts(context: AssetExecutionContext, scorecard: ScorecardResour
     """
     settings = scorecard.settings()
     pseudonymiser = _pseudonymiser()
-    now = ingest.now_utc()
+    now = now_utc()
     partitions = sorted(split_key(key) for key in context.partition_keys)
     landing = scan_landing(settings.landing_dir, sorted({district for _, district in partitions}))
-    total = ingest.Load()
+    total = Load()
     with warehouse.connect(settings.work_db) as con:
         try:
-            ingest.require_same_key(con, pseudonymiser)
-        except ingest.KeyChanged as problem:
+            require_same_key(con, pseudonymiser)
+        except KeyChanged as problem:
             raise Failure(f"Nothing was loaded: {problem}") from None
         for month, batch in groupby(partitions, key=lambda partition: partition[0]):
             batch = list(batch)
-            load = ingest.load_month(
+            load = load_month(
                 landing, month, [district for _, district in batch], pseudonymiser, now
             )
-            ingest.write_district_months(con, landing, batch, load)
+            write_district_months(con, landing, batch, load)
             total.submissions.extend(load.submissions)
             total.rejected.extend(load.rejected)
             context.log.info(f"{month}: loaded {len(batch)} district-month partition(s)")
@@ -229,7 +238,7 @@ def _pseudonymiser() -> Pseudonymiser:
         raise Failure(f"Nothing was loaded: {problem}") from None
 
 
-def _files(load: ingest.Load) -> pd.DataFrame:
+def _files(load: Load) -> pd.DataFrame:
     return pd.DataFrame(load.submissions, columns=list(warehouse.SUBMISSIONS_COLUMNS))
 
 
@@ -247,7 +256,7 @@ def _with_figures(files: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _results(load: ingest.Load, keys: dict[str, AssetKey], work_db, partitioned: bool = False):
+def _results(load: Load, keys: dict[str, AssetKey], work_db, partitioned: bool = False):
     """A materialisation and a contract check per extract, from what the run loaded.
 
     A partitioned run's figures go on each partition's own event (_partition_metadata),
