@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from dagster import AssetCheckSeverity
 
-from orchestration.assets.raw import REFERENCE_KEYS, _results
+from orchestration.assets.raw_keys import REFERENCE_KEYS
+from orchestration.assets.raw_reports import results
 from orchestration.catalogue import indicator_codes
 from orchestration.dates import now_utc
 from orchestration.loading.districts import scan_listed
@@ -71,7 +72,7 @@ def test_a_missing_targets_file_fails_its_contract_check_as_an_error(landing: Pa
     load = load_reference(scan_listed(landing), indicator_codes(), now_utc())
     checks = {
         result.asset_key: result
-        for result in _results(load, REFERENCE_KEYS, tmp_path / "work.duckdb")
+        for result in results(load, REFERENCE_KEYS, tmp_path / "work.duckdb")
         if hasattr(result, "check_name")
     }
     targets = checks[REFERENCE_KEYS["targets"]]
