@@ -1,4 +1,4 @@
-"""Judging files of one extract together: read without following links, parse,
+"""Judging files of one extract together: read (never through a link), parse,
 pseudonymise, then the contract's verdict on every row.
 
 ``load_files`` turns files of one extract into typed records, rejected rows and an
@@ -9,10 +9,8 @@ whole, with one reason.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import pandas as pd
 
@@ -24,7 +22,7 @@ from orchestration.loading.load import FileLoad, Load, rejected_whole
 from orchestration.loading.rejections import broken_rejections, ragged_rejections, raw_records
 from orchestration.pseudonym import Pseudonymiser
 from orchestration.reading.cells import cells_of
-from orchestration.reading.limits import check_file_size
+from orchestration.reading.opening import read_without_following_links
 from orchestration.reading.parsed import Parsed, parse
 from orchestration.reading.rejection import FileRejected
 from orchestration.settings import Limits
@@ -56,7 +54,7 @@ def _parse(
         "path": landed.relative,
     }
     try:
-        data = _read_without_following_links(landed.path, limits)
+        data = read_without_following_links(landed.path, limits)
     except OSError as problem:
         return rejected_whole(
             {**scope, "loaded_at": now}, f"the file could not be read ({problem.strerror})"
@@ -186,15 +184,3 @@ def _pseudonymised(child_ids: pd.Series, pseudonymiser: Pseudonymiser | None) ->
     if pseudonyms is None or fits.all():
         return pseudonyms
     return pseudonyms.where(fits, same_shape(child_ids[~fits]).astype(object))
-
-
-def _read_without_following_links(path: Path, limits: Limits) -> bytes:
-    """The landing's links are never followed, even one swapped in since the scan.
-
-    A file past the size limit is rejected before it is read into memory; one that
-    grows after the check is read only to just past the limit, for parse to reject.
-    """
-    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    with os.fdopen(descriptor, "rb") as handle:
-        check_file_size(os.fstat(handle.fileno()).st_size, limits)
-        return handle.read(limits.max_file_bytes + 1)

@@ -6,6 +6,7 @@ indexed by the physical line (or sheet row) each record starts on, so a district
 officer can find every rejected row. What cannot be read at all raises
 ``FileRejected`` with one reason for the audit.
 
-A file goes: limits (what it may cost) -> encoding (CSV text) -> csv_records or
-workbook (its rows) -> parsed (header and body) -> cells (text cells, many files at once).
+A file goes: opening (its bytes, no link followed) -> limits (what it may cost) ->
+encoding (CSV text) -> csv_records or workbook (its rows) -> parsed (header and body)
+-> cells (text cells, many files at once).
 """
