@@ -21,9 +21,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SCORECARD_PSEUDONYM_KEY", "benchmark-pseudonym-key-of-32-bytes")
 
-from orchestration import ingest, warehouse  # noqa: E402
-from orchestration.landing import scan_landing  # noqa: E402
+from orchestration import warehouse  # noqa: E402
+from orchestration.dates import now_utc  # noqa: E402
+from orchestration.loading.districts import scan_listed  # noqa: E402
+from orchestration.loading.months import load_month  # noqa: E402
 from orchestration.pseudonym import Pseudonymiser, load_key  # noqa: E402
+from orchestration.recording.district_months import write_district_months  # noqa: E402
 
 
 def main() -> None:
@@ -39,10 +42,11 @@ def main() -> None:
         landing = folder / "landing"
         generate_landing(landing)
 
-    districts = ingest.listed_districts(scan_landing(landing, []))
-    scanned = scan_landing(landing, districts)
+    listed = scan_listed(landing)
+    listed.require_districts()  # no districts.csv, nothing to time
+    scanned = listed.landing
     pseudonymiser = Pseudonymiser(load_key())
-    now = ingest.now_utc()
+    now = now_utc()
     by_month: dict[str, list[str]] = {}
     for month, district in sorted(scanned.district_folders):
         by_month.setdefault(month, []).append(district)
@@ -50,10 +54,10 @@ def main() -> None:
     with warehouse.connect(folder / "work.duckdb") as con:
         for month, districts_of_month in by_month.items():
             started = time.perf_counter()
-            load = ingest.load_month(scanned, month, districts_of_month, pseudonymiser, now)
+            load = load_month(scanned, month, districts_of_month, pseudonymiser, now)
             checked = time.perf_counter()
             partitions = [(month, district) for district in districts_of_month]
-            ingest.write_district_months(con, scanned, partitions, load)
+            write_district_months(con, scanned, partitions, load)
             read_and_check.append(checked - started)
             write.append(time.perf_counter() - checked)
             rows += sum(row.get("rows_read") or 0 for row in load.submissions)
@@ -69,7 +73,7 @@ def main() -> None:
     )
 
     if args.pipeline:
-        from orchestration.launch import build_warehouse
+        from orchestration.build import build_warehouse
         from orchestration.settings import Settings
 
         started = time.perf_counter()

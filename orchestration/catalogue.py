@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 from functools import cache
-from pathlib import Path
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+from orchestration.settings import DBT_PROJECT_DIR
+
 INDICATORS_SEED = DBT_PROJECT_DIR / "seeds" / "indicators.csv"
 
 

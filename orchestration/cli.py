@@ -41,7 +41,7 @@ def _generate(out: Path, months: str, seed: int) -> int:
 
 
 def _run(settings: Settings, verbose: bool = False) -> int:
-    from orchestration.launch import build_warehouse
+    from orchestration.build import build_warehouse
 
     print(
         f"Building from {settings.landing_dir} in one Dagster run of scorecard_build "
@@ -59,7 +59,7 @@ def _run(settings: Settings, verbose: bool = False) -> int:
 def _print_reference_warnings(warehouse: Path) -> None:
     """A population or targets file missing or rejected whole still publishes, without
     rates or RAG: say so on the console, not only in the audit."""
-    from orchestration.ingest import WITHOUT_REFERENCE
+    from orchestration.loading.reference import WITHOUT_REFERENCE
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rejected = con.execute(

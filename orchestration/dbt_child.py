@@ -7,6 +7,8 @@ Linux to kill it when its parent dies, then becomes dbt. The `scorecard-dbt`
 script (pyproject) runs it; DbtCliResource is given that script as its executable.
 dbt comes from the interpreter's own environment, never from PATH: a scheduler's
 bare PATH must not decide which dbt builds the warehouse, or fail to find one.
+The working database to build comes as this wrapper's own first argument
+(``--scorecard-work-db=PATH``), which it puts in dbt's environment, not its arguments.
 """
 
 from __future__ import annotations
@@ -17,7 +19,22 @@ import signal
 import sys
 from pathlib import Path
 
+from orchestration.settings import dbt_environment
+
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+WORK_DB_FLAG = "--scorecard-work-db="
+
+
+def work_db_flag(work_db: Path) -> str:
+    """The wrapper's argument naming the working database dbt builds."""
+    return f"{WORK_DB_FLAG}{work_db}"
+
+
+def split_work_db(args: list[str]) -> tuple[Path | None, list[str]]:
+    """The working database named by a leading ``--scorecard-work-db=``, and dbt's own args."""
+    if args and args[0].startswith(WORK_DB_FLAG):
+        return Path(args[0].removeprefix(WORK_DB_FLAG)), args[1:]
+    return None, args
 
 
 def executable(name: str) -> Path:
@@ -39,8 +56,9 @@ def main() -> None:
         if parent == 1 or os.getppid() != parent:  # the parent died before it was armed
             sys.exit(1)
     dbt = executable("dbt")
+    work_db, args = split_work_db(sys.argv[1:])
     # exec keeps the pid and the parent-death signal (dbt is not set-user-ID)
-    os.execv(dbt, [str(dbt), *sys.argv[1:]])
+    os.execve(dbt, [str(dbt), *args], dbt_environment(work_db))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from orchestration.assets.publish import published_warehouse
 from orchestration.assets.quality import marts_expectations, scorecard_not_shrunk
 from orchestration.assets.raw import district_extracts, reference_files
 from orchestration.assets.timeliness import submitted_by_build_day
-from orchestration.assets.transform import DBT_PROJECT, dbt_resource, scorecard_dbt
+from orchestration.assets.transform import scorecard_dbt
+from orchestration.dbt_project import DBT_PROJECT, dbt_resource
 from orchestration.executor import writer_locked_executor
 from orchestration.jobs import district_month_update, reference_update, scorecard_build
 from orchestration.resources import ScorecardResource

@@ -7,7 +7,6 @@ month's end, counted with the same England calendar as the indicators
 checks and publish.
 """
 
-import os
 from datetime import date, timedelta
 
 from dagster import (
@@ -17,14 +16,18 @@ from dagster import (
     SkipReason,
     schedule,
 )
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+)
 
 from orchestration.jobs import scorecard_build
-from orchestration.launch import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.partitions import DISTRICTS, MONTHS, district_month_key
+from orchestration.settings import schedule_time, schedule_working_day
 from orchestration.working_days import nth_working_day_after
 
-WORKING_DAY = int(os.getenv("SCORECARD_SCHEDULE_WORKING_DAY", "5"))
-HOUR, MINUTE = (int(part) for part in os.getenv("SCORECARD_SCHEDULE_TIME", "07:00").split(":"))
+WORKING_DAY = schedule_working_day()
+HOUR, MINUTE = schedule_time()
 
 
 def build_day(month_end: date, working_day: int = WORKING_DAY) -> date:
@@ -55,7 +58,7 @@ def monthly_scorecard(context: ScheduleEvaluationContext):
     return RunRequest(
         run_key=month,
         tags={
-            RANGE_START_TAG: str(district_month_key(month, districts[0])),
-            RANGE_END_TAG: str(district_month_key(month, districts[-1])),
+            ASSET_PARTITION_RANGE_START_TAG: str(district_month_key(month, districts[0])),
+            ASSET_PARTITION_RANGE_END_TAG: str(district_month_key(month, districts[-1])),
         },
     )

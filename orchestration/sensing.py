@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contracts.registry import DISTRICT_EXTRACTS
-from orchestration import ingest
-from orchestration.landing import Landing, match_files, scan_landing
+from orchestration.landing import Landing, match_files
+from orchestration.loading.districts import scan_listed
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,8 @@ def _district_files(landing: Landing, month: str, district: str) -> list[Path]:
 
 def landing_state(root: Path) -> LandingState:
     """Digests of the reference files and of every listed district's month folders."""
-    first_look = scan_landing(root, [])
-    try:
-        districts = ingest.listed_districts(first_look)
-    except ingest.DistrictsUnavailable:
-        districts = []
-    landing = scan_landing(root, districts)
+    listed = scan_listed(root)  # a landing without districts.csv has only its reference files
+    landing, districts = listed.landing, listed.districts
     reference_files = [landed.path for landed in landing.reference] + [
         root / item.path for item in landing.seen if item.status == "rejected"
     ]

@@ -17,7 +17,6 @@ replaces a run per partition: dbt costs seconds per run, ingestion milliseconds.
 
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 
@@ -29,12 +28,16 @@ from dagster import (
     SkipReason,
     sensor,
 )
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+)
 
 from orchestration.jobs import district_month_update, reference_update, scorecard_build
-from orchestration.launch import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.partitions import DISTRICTS, MONTHS, district_month_key
 from orchestration.resources import ScorecardResource
 from orchestration.sensing import landing_state
+from orchestration.settings import sensor_interval_seconds
 
 ONE_RUN_EACH_UP_TO = 12
 """Up to this many changed district-months get a run each; more share one run."""
@@ -43,7 +46,7 @@ ONE_RUN_EACH_UP_TO = 12
 @sensor(
     name="landing_sensor",
     jobs=[district_month_update, reference_update, scorecard_build],
-    minimum_interval_seconds=int(os.getenv("SCORECARD_SENSOR_INTERVAL_SECONDS", "60")),
+    minimum_interval_seconds=sensor_interval_seconds(),
     default_status=DefaultSensorStatus.STOPPED,  # switched on deliberately: README
     description="Requests a run for each new or changed district-month (by content hash).",
 )
@@ -149,5 +152,5 @@ def _one_run_for(changed: list[tuple[str, str]], months: list[str], districts: l
     return RunRequest(
         job_name=scorecard_build.name,
         run_key="range:" + hashlib.sha256(json.dumps(changed).encode()).hexdigest(),
-        tags={RANGE_START_TAG: str(start), RANGE_END_TAG: str(end)},
+        tags={ASSET_PARTITION_RANGE_START_TAG: str(start), ASSET_PARTITION_RANGE_END_TAG: str(end)},
     )

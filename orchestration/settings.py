@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_LANDING_DIR = Path("data/landing")
 DEFAULT_WAREHOUSE = Path("data/scorecard.duckdb")
 DEFAULT_KEY_FILE = Path("~/.config/scorecard/pseudonym.key")
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+"""The dbt project, part of the source tree (orchestration.dbt_project builds on it)."""
+WORK_DB_VARIABLE = "SCORECARD_WORK_DB"
+"""The working database's path, as profiles.yml reads it for dbt."""
 
 
 TRUE_WORDS = ("1", "true", "yes", "on")
@@ -45,7 +47,7 @@ class Settings:
         warehouse = Path(
             warehouse or os.getenv("SCORECARD_WAREHOUSE") or DEFAULT_WAREHOUSE
         ).absolute()
-        work_db = work_db or os.getenv("SCORECARD_WORK_DB")
+        work_db = work_db or os.getenv(WORK_DB_VARIABLE)
         return cls(
             landing_dir=Path(
                 landing_dir or os.getenv("SCORECARD_LANDING_DIR") or DEFAULT_LANDING_DIR
@@ -128,20 +130,37 @@ def _positive(variable: str, default: float, kind: type) -> float:
     return value
 
 
-@contextmanager
-def work_db_for_dbt(work_db: Path) -> Iterator[None]:
-    """SCORECARD_WORK_DB (profiles.yml's path) for the dbt subprocess started inside.
+def dbt_environment(work_db: Path | None) -> dict[str, str]:
+    """The environment dbt runs in: this process's, with SCORECARD_WORK_DB (profiles.yml's
+    path) set to ``work_db`` when one is given.
 
-    dagster-dbt hands dbt the process environment and no other, so the value is set for
-    the invocation and the previous one restored after it: a test or CLI that runs
-    several builds in one process must never build in an earlier run's database.
+    It is handed to the dbt child alone (orchestration.dbt_child), never written into this
+    process's environment, so a later run here can never build in an earlier run's database.
     """
-    previous = os.environ.get("SCORECARD_WORK_DB")
-    os.environ["SCORECARD_WORK_DB"] = str(work_db)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SCORECARD_WORK_DB", None)
-        else:
-            os.environ["SCORECARD_WORK_DB"] = previous
+    environment = dict(os.environ)
+    if work_db is not None:
+        environment[WORK_DB_VARIABLE] = str(work_db)
+    return environment
+
+
+def dagster_home() -> str | None:
+    """DAGSTER_HOME as set: the CLI's runs then go to that instance and show in the UI."""
+    return os.getenv("DAGSTER_HOME") or None
+
+
+def sensor_interval_seconds() -> int:
+    """How often the landing sensor looks (SCORECARD_SENSOR_INTERVAL_SECONDS, default 60)."""
+    return int(os.getenv("SCORECARD_SENSOR_INTERVAL_SECONDS", "60"))
+
+
+def schedule_working_day() -> int:
+    """The working day after month end the monthly build runs on
+    (SCORECARD_SCHEDULE_WORKING_DAY, default 5)."""
+    return int(os.getenv("SCORECARD_SCHEDULE_WORKING_DAY", "5"))
+
+
+def schedule_time() -> tuple[int, int]:
+    """(hour, minute) of the schedule's daily tick, Europe/London
+    (SCORECARD_SCHEDULE_TIME, default 07:00)."""
+    hour, minute = (int(part) for part in os.getenv("SCORECARD_SCHEDULE_TIME", "07:00").split(":"))
+    return hour, minute

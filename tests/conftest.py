@@ -36,7 +36,7 @@ def land(root: Path, files: dict[str, str | bytes]) -> Path:
 
 def build(landing: Path, warehouse: Path):
     """Run the whole pipeline (the same Dagster job as `scorecard run`)."""
-    from orchestration.launch import build_warehouse
+    from orchestration.build import build_warehouse
     from orchestration.settings import Settings
 
     return build_warehouse(Settings.resolve(landing, warehouse))

@@ -11,62 +11,15 @@ from typing import Any
 
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MetadataValue, Output
-from dagster._utils import run_with_concurrent_update_guard
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
-from dagster_dbt.dbt_project import DagsterDbtProjectPreparer
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_shared.record import replace
 
-from orchestration import dbt_child
 from orchestration.assets import WAREHOUSE_POOL
-from orchestration.catalogue import DBT_PROJECT_DIR
+from orchestration.dbt_project import DBT_PROJECT, building, ensure_manifest
 from orchestration.report import county_scorecard_markdown
 from orchestration.resources import ScorecardResource
-from orchestration.settings import work_db_for_dbt
 
-
-def dbt_resource(project: DbtProject) -> DbtCliResource:
-    """dbt from this interpreter's environment, as a child that dies with its parent
-    (orchestration.dbt_child), so neither PATH nor a killed run decides what dbt does."""
-    return DbtCliResource(project_dir=project, dbt_executable=str(dbt_child.dbt_executable()))
-
-
-class ScorecardPreparer(DagsterDbtProjectPreparer):
-    """Parses the project with the same dbt as the runs use (dagster-dbt's own preparer
-    takes dbt from PATH, which a scheduler's bare environment may lack)."""
-
-    def prepare(self, project: DbtProject) -> None:
-        run_with_concurrent_update_guard(project.manifest_path, self._parse, project=project)
-
-    def _parse(self, project: DbtProject) -> None:
-        dbt_resource(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
-
-
-def dbt_project(project_dir: Path) -> DbtProject:
-    return replace(DbtProject(project_dir=project_dir), preparer=ScorecardPreparer())
-
-
-DBT_PROJECT = dbt_project(DBT_PROJECT_DIR)
 SCORECARD_MONTHLY = AssetKey(["marts", "scorecard_monthly"])
-
-
-def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
-    """Parse the dbt project when its manifest is missing or older than any of its files.
-
-    A fresh clone has no manifest; `dagster dev` re-parses on every load anyway.
-    """
-    manifest = project.manifest_path
-    sources = [
-        path
-        for folder in ("models", "seeds", "macros", "tests")
-        for path in (project.project_dir / folder).rglob("*")
-        if path.is_file()
-    ] + [project.project_dir / "dbt_project.yml"]
-    newest = max(path.stat().st_mtime for path in sources)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        project.preparer.prepare(project)
-    else:
-        project.prepare_if_dev()
-    return manifest
 
 
 class ScorecardTranslator(DagsterDbtTranslator):
@@ -141,21 +94,17 @@ def scorecard_dbt(
     # Model results are held until dbt has closed the database, so that their row
     # counts (and the county scorecard) can be read from it and shown with them.
     held = []
-    # dbt reads the working database's path from the environment (profiles.yml): passing
-    # it as --vars would defeat dbt's partial parsing and double every build's cost. It is
-    # set only while dbt runs, so a later run in this process never inherits it.
-    with work_db_for_dbt(settings.work_db):
-        invocation = dbt.cli(
-            # unit tests prove the SQL in CI (tests/dbt); production builds run data tests only
-            ["build", "--exclude-resource-type", "unit_test"],
-            context=context,
-            target_path=Path("target"),  # shared, so dbt's partial parsing is reused
-        )
-        for event in invocation.stream():
-            if isinstance(event, Output):
-                held.append(event)
-            else:
-                yield event
+    invocation = building(dbt, settings.work_db).cli(
+        # unit tests prove the SQL in CI (tests/dbt); production builds run data tests only
+        ["build", "--exclude-resource-type", "unit_test"],
+        context=context,
+        target_path=Path("target"),  # shared, so dbt's partial parsing is reused
+    )
+    for event in invocation.stream():
+        if isinstance(event, Output):
+            held.append(event)
+        else:
+            yield event
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         tables = con.execute(
             "SELECT schema_name || '.' || table_name FROM duckdb_tables() "

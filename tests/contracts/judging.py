@@ -10,7 +10,7 @@ from datetime import date
 
 from contracts.base import Validated, validate
 from contracts.registry import DISTRICT_EXTRACTS, REFERENCE_FILES
-from orchestration.reading import read_table
+from orchestration.reading.cells import read_table
 
 APRIL_2011_END = date(2011, 4, 30)
 LISTED = ("NOR", "SOU")

@@ -114,7 +114,8 @@ def test_files_judged_together_keep_their_own_rows_and_duplicates():
 
     from contracts.base import validate_files
     from contracts.registry import DISTRICT_EXTRACTS
-    from orchestration.reading import cells_of, parse
+    from orchestration.reading.cells import cells_of
+    from orchestration.reading.parsed import parse
 
     north = REFERRAL_HEADER + "R1,C1,2011-04-05\nR1,C1,2011-04-06\n"  # conflicting in NOR
     south = REFERRAL_HEADER + "R1,C9,2011-04-07\nR2,C2,2011-13-01\n"  # R1 fine; bad date

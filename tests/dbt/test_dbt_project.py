@@ -26,7 +26,7 @@ import duckdb
 import pytest
 import yaml
 
-from orchestration.catalogue import DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR
 from orchestration.warehouse import connect
 
 # The suite as written: a lower count means unit tests were lost, not just renamed.

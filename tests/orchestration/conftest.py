@@ -12,24 +12,30 @@ from pathlib import Path
 
 import pytest
 
-from orchestration import ingest, warehouse
+from orchestration import warehouse
 from orchestration.catalogue import indicator_codes
-from orchestration.landing import scan_landing
+from orchestration.dates import now_utc
+from orchestration.loading.districts import scan_listed
+from orchestration.loading.months import load_month
+from orchestration.loading.reference import load_reference
 from orchestration.pseudonym import Pseudonymiser, load_key
+from orchestration.recording.district_months import write_district_months
+from orchestration.recording.reference import write_reference
 
 
 def load_landing(landing: Path, work_db: Path, now: datetime | None = None) -> list[str]:
     """Load every reference file and district-month of ``landing``; return the districts."""
-    now = now or ingest.now_utc()
+    now = now or now_utc()
     pseudonymiser = Pseudonymiser(load_key())
-    load, districts = ingest.load_reference(scan_landing(landing, []), indicator_codes(), now)
-    scanned = scan_landing(landing, districts)
+    listed = scan_listed(landing, now)
+    load = load_reference(listed, indicator_codes(), now)
+    scanned, districts = listed.landing, listed.districts
     with warehouse.connect(work_db) as con:
-        ingest.write_reference(con, scanned, load, pseudonymiser, now)
+        write_reference(con, scanned, load, pseudonymiser, now)
         for month in scanned.months:  # as district_extracts does: a month at a time
-            load = ingest.load_month(scanned, month, districts, pseudonymiser, now)
+            load = load_month(scanned, month, districts, pseudonymiser, now)
             partitions = [(month, district) for district in districts]
-            ingest.write_district_months(con, scanned, partitions, load)
+            write_district_months(con, scanned, partitions, load)
     return districts
 
 

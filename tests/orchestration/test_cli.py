@@ -202,7 +202,7 @@ def test_two_scorecard_runs_at_once_both_succeed_and_mark_nothing_failed(two_run
 def project_counts() -> tuple[int, int, int]:
     """The dbt project's models and data tests, and every check of the definitions: a
     model or check added elsewhere must not break the stage lines' test."""
-    from orchestration.assets.transform import DBT_PROJECT
+    from orchestration.dbt_project import DBT_PROJECT
     from orchestration.definitions import defs
 
     nodes = json.loads(DBT_PROJECT.manifest_path.read_text())["nodes"].values()

@@ -1,10 +1,18 @@
 """dbt is the one beside the running interpreter, never PATH's, even for parsing."""
 
+import os
 import shutil
 from pathlib import Path
 
-from orchestration.assets.transform import dbt_project, ensure_manifest
-from orchestration.catalogue import DBT_PROJECT_DIR
+from orchestration.dbt_child import split_work_db
+from orchestration.dbt_project import (
+    DBT_PROJECT,
+    building,
+    dbt_project,
+    dbt_resource,
+    ensure_manifest,
+)
+from orchestration.settings import DBT_PROJECT_DIR, dbt_environment
 
 
 def test_the_manifest_is_parsed_without_dbt_on_path(tmp_path: Path, monkeypatch):
@@ -16,3 +24,20 @@ def test_the_manifest_is_parsed_without_dbt_on_path(tmp_path: Path, monkeypatch)
     manifest = ensure_manifest(dbt_project(project_dir))
     assert manifest == project_dir / "target" / "manifest.json"
     assert manifest.is_file()
+
+
+def test_the_working_database_reaches_dbt_through_the_childs_environment_alone(tmp_path):
+    """building() names the working database on the wrapper's command line; the wrapper
+    takes it off dbt's arguments and into dbt's environment, and this process's
+    environment never holds it."""
+    work_db = tmp_path / "work.duckdb"
+    before = dict(os.environ)
+    dbt = building(dbt_resource(DBT_PROJECT), work_db)
+    assert dbt.global_config_flags == [f"--scorecard-work-db={work_db}"]
+    assert split_work_db([*dbt.global_config_flags, "build", "--quiet"]) == (
+        work_db,
+        ["build", "--quiet"],
+    )
+    assert split_work_db(["parse", "--quiet"]) == (None, ["parse", "--quiet"])
+    assert dbt_environment(work_db)["SCORECARD_WORK_DB"] == str(work_db)
+    assert dict(os.environ) == before

@@ -22,9 +22,10 @@ import pytest
 from openpyxl import Workbook
 
 from contracts.registry import DISTRICT_EXTRACTS
-from orchestration import ingest
+from orchestration.build import Outcome
+from orchestration.dates import month_end, month_start
 from orchestration.landing import Landed
-from orchestration.launch import Outcome
+from orchestration.loading.files import load_file
 from orchestration.pseudonym import Pseudonymiser, load_key
 from orchestration.settings import Settings
 from tests.conftest import DISTRICTS_CSV, build, land, query
@@ -43,10 +44,10 @@ def pseudonym(child_id: str) -> str:
 def load_one(path: Path, extract: str = "referrals", month: str = "2011-04"):
     """load_file on one landed file, as NOR's submission for ``month``."""
     landed = Landed(extract, path, f"{month}/NOR/{path.name}")
-    return ingest.load_file(
+    return load_file(
         landed,
         DISTRICT_EXTRACTS[extract],
-        {"month_end": ingest.month_end(month)},
+        {"month_end": month_end(month)},
         PSEUDONYMISER,
         FIRST_RUN,
         month,
@@ -66,7 +67,7 @@ def test_a_loaded_file_is_audited_with_its_hash_counts_and_own_name(tmp_path):
     path.write_bytes(data)
     outcome = load_one(path)
     assert outcome.submission == {
-        "reporting_month": ingest.month_start("2011-04"),
+        "reporting_month": month_start("2011-04"),
         "district_code": "NOR",
         "extract": "referrals",
         "file_name": "Referrals.CSV",

@@ -9,8 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import ingest
+from orchestration.dates import now_utc
 from orchestration.landing import is_month, scan_landing
+from orchestration.loading.districts import DistrictsUnavailable, scan_listed
+from orchestration.loading.months import load_district_month
 from orchestration.pseudonym import Pseudonymiser
 from tests.conftest import DISTRICTS_CSV, build, land, query
 
@@ -21,9 +23,7 @@ LISTED = ["NOR", "SOU"]
 def district_load(landing: Path, month: str = "2011-04", district: str = "NOR"):
     """What one district-month's submission becomes: {path: (status, error)} and the loads."""
     scanned = scan_landing(landing, LISTED)
-    load = ingest.load_district_month(
-        scanned, month, district, Pseudonymiser(b"k"), ingest.now_utc()
-    )
+    load = load_district_month(scanned, month, district, Pseudonymiser(b"k"), now_utc())
     return {row["path"]: (row["status"], row["error"]) for row in load.submissions}
 
 
@@ -259,8 +259,8 @@ def test_symbolic_links_to_files_are_ignored_and_never_read(landing, outside):
     scanned = scan_landing(landing, LISTED)
     assert [landed.relative for landed in scanned.reference] == ["reference/targets.csv"]
     assert seen(landing) == {"reference/districts.csv": link}
-    with pytest.raises(ingest.DistrictsUnavailable, match="missing"):
-        ingest.listed_districts(scanned)
+    with pytest.raises(DistrictsUnavailable, match="missing"):
+        scan_listed(landing).require_districts()
 
 
 # --- ambiguity: both rejected, neither loaded ------------------------------------------
@@ -321,8 +321,8 @@ def test_two_folders_for_one_district_reject_all_their_files(landing):
 
 def test_two_reference_folders_reject_districts_csv_with_a_clear_message(landing):
     land(landing, {"reference/districts.csv": DISTRICTS_CSV, "Reference/population.csv": "x"})
-    with pytest.raises(ingest.DistrictsUnavailable) as raised:
-        ingest.listed_districts(scan_landing(landing, []))
+    with pytest.raises(DistrictsUnavailable) as raised:
+        scan_listed(landing).require_districts()
     assert str(raised.value) == (
         "reference/districts.csv was rejected: ambiguous submission: "
         "folders Reference and reference both match the reference folder"

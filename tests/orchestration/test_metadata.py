@@ -5,9 +5,10 @@ import hashlib
 
 import pytest
 from dagster import DagsterInstance, MetadataValue, TextMetadataValue
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG as RANGE_END_TAG
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_START_TAG as RANGE_START_TAG
 from dagster._serdes import serialize_value
 
-from orchestration.launch import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.partitions import district_month_key, register
 from tests.conftest import DISTRICTS_CSV, land
 

@@ -6,10 +6,13 @@ from pathlib import Path
 import pytest
 from dagster import AssetCheckSeverity
 
-from orchestration import ingest
-from orchestration.assets.raw import REFERENCE_KEYS, _results
+from orchestration.assets.raw_keys import REFERENCE_KEYS
+from orchestration.assets.raw_reports import results
 from orchestration.catalogue import indicator_codes
-from orchestration.landing import scan_landing
+from orchestration.dates import now_utc
+from orchestration.loading.districts import scan_listed
+from orchestration.loading.load import Load
+from orchestration.loading.reference import load_reference
 from tests.conftest import DISTRICTS_CSV, land, query
 
 POPULATION_CSV = "district_code,year,population_0_17\nNOR,2011,1000\nSOU,2011,2000\n"
@@ -22,7 +25,7 @@ MISSING = {
 }
 
 
-def missing_rows(load: ingest.Load) -> list[tuple]:
+def missing_rows(load: Load) -> list[tuple]:
     return [
         (row["extract"], row["file_name"], row["path"], row["status"], row["error"])
         for row in load.submissions
@@ -39,10 +42,9 @@ def missing_rows(load: ingest.Load) -> list[tuple]:
 )
 def test_a_missing_reference_file_is_audited_as_rejected(landing: Path, present, absent):
     land(landing, {"reference/districts.csv": DISTRICTS_CSV} | present)
-    load, districts = ingest.load_reference(
-        scan_landing(landing, []), indicator_codes(), ingest.now_utc()
-    )
-    assert districts == ["NOR", "SOU"]
+    listed = scan_listed(landing)
+    load = load_reference(listed, indicator_codes(), now_utc())
+    assert listed.districts == ["NOR", "SOU"]
     assert missing_rows(load) == [
         (absent, f"{absent}.csv", f"reference/{absent}.csv", "rejected", MISSING[absent])
     ]
@@ -58,7 +60,7 @@ def test_a_reference_file_rejected_as_ambiguous_is_not_also_called_missing(landi
             "reference/Targets.xlsx": b"x",
         },
     )
-    load, _ = ingest.load_reference(scan_landing(landing, []), indicator_codes(), ingest.now_utc())
+    load = load_reference(scan_listed(landing), indicator_codes(), now_utc())
     assert missing_rows(load) == []  # the two targets files are rejected by the landing scan
 
 
@@ -67,10 +69,10 @@ def test_a_missing_targets_file_fails_its_contract_check_as_an_error(landing: Pa
         landing,
         {"reference/districts.csv": DISTRICTS_CSV, "reference/population.csv": POPULATION_CSV},
     )
-    load, _ = ingest.load_reference(scan_landing(landing, []), indicator_codes(), ingest.now_utc())
+    load = load_reference(scan_listed(landing), indicator_codes(), now_utc())
     checks = {
         result.asset_key: result
-        for result in _results(load, REFERENCE_KEYS, tmp_path / "work.duckdb")
+        for result in results(load, REFERENCE_KEYS, tmp_path / "work.duckdb")
         if hasattr(result, "check_name")
     }
     targets = checks[REFERENCE_KEYS["targets"]]

@@ -7,9 +7,15 @@ import stat
 import pandas as pd
 import pytest
 
-from orchestration import ingest, warehouse
-from orchestration.landing import scan_landing
+from orchestration import warehouse
+from orchestration.dates import now_utc
+from orchestration.loading.districts import scan_listed
+from orchestration.loading.months import load_district_month
+from orchestration.loading.reference import load_reference
 from orchestration.pseudonym import KeyRejected, Pseudonymiser, load_key
+from orchestration.recording.district_months import write_district_months
+from orchestration.recording.pseudonym_key import KeyChanged, require_same_key
+from orchestration.recording.reference import write_reference
 from tests.conftest import DISTRICTS_CSV, land, query
 
 
@@ -49,17 +55,17 @@ def test_a_change_of_key_forgets_every_partition_so_two_keys_never_mix(landing, 
         },
     )
     work_db = tmp_path / "work.duckdb"
-    now = ingest.now_utc()
-    load, districts = ingest.load_reference(scan_landing(landing, []), [], now)
-    scanned = scan_landing(landing, districts)
+    now = now_utc()
+    listed = scan_listed(landing, now)
+    load, scanned = load_reference(listed, [], now), listed.landing
     with warehouse.connect(work_db) as con:
         key_a = Pseudonymiser(b"key A")
-        ingest.write_reference(con, scanned, load, key_a, now)
-        month = ingest.load_district_month(scanned, "2011-04", "NOR", key_a, now)
-        ingest.write_district_months(con, scanned, [("2011-04", "NOR")], month)
+        write_reference(con, scanned, load, key_a, now)
+        month = load_district_month(scanned, "2011-04", "NOR", key_a, now)
+        write_district_months(con, scanned, [("2011-04", "NOR")], month)
         assert con.execute("SELECT count(*) FROM raw.referrals").fetchall() == [(1,)]
-        load, _ = ingest.load_reference(scan_landing(landing, []), [], now)
-        ingest.write_reference(con, scanned, load, Pseudonymiser(b"key B"), now)
+        load = load_reference(scan_listed(landing, now), [], now)
+        write_reference(con, scanned, load, Pseudonymiser(b"key B"), now)
     assert query(work_db, "SELECT count(*) FROM raw.referrals") == [(0,)]
     assert query(work_db, "SELECT count(*) FROM audit.submissions WHERE district_code = 'NOR'") == [
         (0,)
@@ -109,15 +115,14 @@ def test_a_partial_load_under_another_key_is_refused_rather_than_mixed(landing, 
     check: it must not add pseudonyms of a new key to partitions loaded under the old."""
     land(landing, {"reference/districts.csv": DISTRICTS_CSV})
     work_db = tmp_path / "work.duckdb"
-    now = ingest.now_utc()
-    load, districts = ingest.load_reference(scan_landing(landing, []), [], now)
+    now = now_utc()
+    listed = scan_listed(landing, now)
+    load = load_reference(listed, [], now)
     with warehouse.connect(work_db) as con:
-        ingest.write_reference(
-            con, scan_landing(landing, districts), load, key_a := Pseudonymiser(b"key A"), now
-        )
-        ingest.require_same_key(con, key_a)  # the key the partitions were loaded with: fine
-        with pytest.raises(ingest.KeyChanged) as refused:
-            ingest.require_same_key(con, Pseudonymiser(b"key B"))
+        write_reference(con, listed.landing, load, key_a := Pseudonymiser(b"key A"), now)
+        require_same_key(con, key_a)  # the key the partitions were loaded with: fine
+        with pytest.raises(KeyChanged) as refused:
+            require_same_key(con, Pseudonymiser(b"key B"))
     assert str(refused.value) == (
         "the pseudonym key has changed since the working database was loaded, so every "
         "month must be reloaded with the new key: run `scorecard run` (or the scorecard_build "
@@ -127,9 +132,9 @@ def test_a_partial_load_under_another_key_is_refused_rather_than_mixed(landing, 
 
 def test_the_first_partial_load_records_its_key(tmp_path):
     with warehouse.connect(tmp_path / "work.duckdb") as con:
-        ingest.require_same_key(con, Pseudonymiser(b"key A"))
-        with pytest.raises(ingest.KeyChanged):
-            ingest.require_same_key(con, Pseudonymiser(b"key B"))
+        require_same_key(con, Pseudonymiser(b"key A"))
+        with pytest.raises(KeyChanged):
+            require_same_key(con, Pseudonymiser(b"key B"))
 
 
 def test_a_district_month_run_under_a_changed_key_loads_nothing(landing, tmp_path):
@@ -147,17 +152,17 @@ def test_a_district_month_run_under_a_changed_key_loads_nothing(landing, tmp_pat
         {"reference/districts.csv": DISTRICTS_CSV, "2011-04/NOR/referrals.csv": referrals},
     )
     work_db = tmp_path / "work.duckdb"
-    now = ingest.now_utc()
+    now = now_utc()
     old_key = Pseudonymiser(b"the key the working database was loaded with")
-    load, districts = ingest.load_reference(scan_landing(landing, []), [], now)
-    scanned = scan_landing(landing, districts)
+    listed = scan_listed(landing, now)
+    load, scanned = load_reference(listed, [], now), listed.landing
     with warehouse.connect(work_db) as con:
-        ingest.write_reference(con, scanned, load, old_key, now)
-        month = ingest.load_district_month(scanned, "2011-04", "NOR", old_key, now)
-        ingest.write_district_months(con, scanned, [("2011-04", "NOR")], month)
+        write_reference(con, scanned, load, old_key, now)
+        month = load_district_month(scanned, "2011-04", "NOR", old_key, now)
+        write_district_months(con, scanned, [("2011-04", "NOR")], month)
 
     instance = DagsterInstance.ephemeral()
-    register(instance, ["2011-04"], districts)
+    register(instance, ["2011-04"], listed.districts)
     result = materialize(
         [district_extracts],
         partition_key=district_month_key("2011-04", "NOR"),

@@ -414,7 +414,7 @@ def test_an_empty_scorecard_is_not_published_over_a_good_one(published):
 
 
 def test_a_district_month_that_lost_every_figure_is_published_only_with_allow_shrink(tmp_path):
-    from orchestration.launch import build_warehouse
+    from orchestration.build import build_warehouse
     from orchestration.settings import Settings
 
     landing = land(tmp_path / "landing", TINY | MAY)
@@ -439,13 +439,13 @@ def test_a_district_month_that_lost_every_figure_is_published_only_with_allow_sh
 
 
 def test_the_override_comes_from_the_flag_or_the_environment(monkeypatch, tmp_path):
-    from orchestration import cli, launch
-    from orchestration.launch import Outcome
+    from orchestration import build, cli
+    from orchestration.build import Outcome
     from orchestration.settings import Settings
 
     seen = []
     monkeypatch.setattr(
-        launch,
+        build,
         "build_warehouse",
         lambda settings, **_: seen.append(settings) or Outcome(False, "-"),
     )

@@ -16,7 +16,8 @@ from openpyxl import Workbook
 
 from contracts.base import MissingColumns, validate
 from contracts.registry import DISTRICT_EXTRACTS
-from orchestration.reading import FileRejected, read_table
+from orchestration.reading.cells import read_table
+from orchestration.reading.rejection import FileRejected
 
 REFERRALS = DISTRICT_EXTRACTS["referrals"]
 APRIL_2011 = {"month_end": date(2011, 4, 30)}

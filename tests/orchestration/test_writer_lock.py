@@ -24,9 +24,9 @@ from dagster import (
 )
 from dagster._core.storage.dagster_run import DagsterRun
 
+from orchestration.build import _writer_running
 from orchestration.executor import writer_locked_executor
 from orchestration.jobs import WAREHOUSE_TAGS
-from orchestration.launch import _writer_running
 from orchestration.resources import ScorecardResource
 from orchestration.writer_lock import Holder, lock_path, writer_lock
 from tests.orchestration.test_publish import ROOT

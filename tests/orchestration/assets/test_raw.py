@@ -6,10 +6,11 @@ import hashlib
 
 import pytest
 from dagster import AssetKey, DagsterInstance, materialize
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG as RANGE_END_TAG
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_START_TAG as RANGE_START_TAG
 
 from contracts.registry import DISTRICT_EXTRACTS
 from orchestration.assets.raw import district_extracts
-from orchestration.launch import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.partitions import district_month_key, register
 from orchestration.resources import ScorecardResource
 from tests.conftest import DISTRICTS_CSV, land

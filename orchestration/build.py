@@ -1,10 +1,10 @@
-"""Building the warehouse from a landing folder in one Dagster run.
+"""The CLI's build step: the warehouse from a landing folder in one Dagster run.
 
-`scorecard run` materialises every month found through the same assets and jobs the
-UI shows: one run of `scorecard_build` over the whole month x district rectangle
-(dbt costs seconds per invocation, so one run, not one per partition). A
-district-month without a folder loads nothing, which also clears anything an
-earlier landing left there.
+`scorecard run` (orchestration.cli parses its arguments) materialises every month
+found through the same assets and jobs the UI shows: one run of `scorecard_build` over
+the whole month x district rectangle (dbt costs seconds per invocation, so one run,
+not one per partition). A district-month without a folder loads nothing, which also
+clears anything an earlier landing left there.
 """
 
 from __future__ import annotations
@@ -20,21 +20,20 @@ from typing import TextIO
 
 from dagster import AssetCheckSeverity, DagsterInstance, RunsFilter
 from dagster._core.storage.dagster_run import ACTIVE_RUN_STATUSES
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+)
 from dagster._core.utils import make_new_run_id
 
-from orchestration import ingest
 from orchestration.assets.quality import NOT_SHRUNK
 from orchestration.failures import explain
-from orchestration.landing import scan_landing
+from orchestration.loading.districts import DistrictsUnavailable, scan_listed
 from orchestration.partitions import DISTRICTS, MONTHS, district_month_key, register
 from orchestration.progress import Progress
 from orchestration.pseudonym import KeyRejected, load_key
-from orchestration.settings import Settings, console_log_level
+from orchestration.settings import Settings, console_log_level, dagster_home
 from orchestration.writer_lock import Holder, writer_lock
-
-# Dagster's documented tags for a run over a range of partitions.
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class Outcome:
 
 def instance() -> DagsterInstance:
     """DAGSTER_HOME's instance (runs then show in the UI), else one in memory."""
-    if os.getenv("DAGSTER_HOME"):
+    if dagster_home():
         return DagsterInstance.get()
     return DagsterInstance.ephemeral()
 
@@ -65,16 +64,17 @@ def build_warehouse(
         load_key()  # a key too short to keep child ids secret stops the run before it starts
     except KeyRejected as problem:
         return Outcome(False, f"Nothing was published: {problem}")
+    listed = scan_listed(settings.landing_dir)
     try:
-        districts = ingest.listed_districts(scan_landing(settings.landing_dir, []))
-    except ingest.DistrictsUnavailable as problem:
+        districts = listed.require_districts()
+    except DistrictsUnavailable as problem:
         return Outcome(False, f"Nothing was published: {problem}")
-    landing = scan_landing(settings.landing_dir, districts)
+    landing = listed.landing
     months = landing.months
     progress = Progress(out or io.StringIO(), months, settings.work_db)
     progress.reading(landing, districts)
 
-    from orchestration.definitions import defs  # deferred: loading it parses dbt
+    from orchestration.definitions import defs  # deferred for cost: loading it parses dbt
 
     run_config = {
         # Dagster logs a failed step with its stack trace at ERROR; the CLI says the cause
@@ -113,8 +113,12 @@ def build_warehouse(
             all_months = dagster_instance.get_dynamic_partitions(MONTHS.name)
             all_districts = dagster_instance.get_dynamic_partitions(DISTRICTS.name)
             tags = {
-                RANGE_START_TAG: str(district_month_key(all_months[0], all_districts[0])),
-                RANGE_END_TAG: str(district_month_key(all_months[-1], all_districts[-1])),
+                ASSET_PARTITION_RANGE_START_TAG: str(
+                    district_month_key(all_months[0], all_districts[0])
+                ),
+                ASSET_PARTITION_RANGE_END_TAG: str(
+                    district_month_key(all_months[-1], all_districts[-1])
+                ),
             }
         dagster_instance.add_event_listener(run_id, progress)
         with _quiet(verbose):
@@ -145,7 +149,7 @@ def build_warehouse(
 def _writer_running(dagster_instance: DagsterInstance):
     """The oldest run of this instance that writes the working database and has started
     (it may not hold the lock yet), as the writer to wait for; None when there is none."""
-    from orchestration.jobs import WAREHOUSE_TAGS  # deferred, as definitions: it parses dbt
+    from orchestration.jobs import WAREHOUSE_TAGS  # deferred for cost, as definitions
 
     def running() -> Holder | None:
         records = dagster_instance.get_run_records(
