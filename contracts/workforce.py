@@ -6,8 +6,9 @@ import pandera.pandas as pa
 
 from contracts.base import Contract
 from contracts.fields import DATE_FLOOR, boolean, code, identifier, number
+from contracts.value_lists import value_list
 
-TEAM_TYPES = ("fieldwork", "looked_after", "adolescent", "disabled_children", "other")
+TEAM_TYPES = value_list("team_types")
 EMPLOYMENT_TYPES = ("permanent", "agency")
 
 

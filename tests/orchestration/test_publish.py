@@ -148,7 +148,10 @@ def test_a_failing_blocking_check_stops_the_publish(published):
     settings = Settings.resolve(landing, warehouse)
     before = sha256(warehouse)
     with duckdb.connect(str(settings.work_db)) as con:
-        con.execute("UPDATE marts.scorecard_monthly SET rag = 'purple' WHERE district_code = 'NOR'")
+        con.execute(
+            "UPDATE marts.scorecard_monthly SET value = -1 "
+            "WHERE district_code = 'NOR' AND indicator_code = 'REF_COUNT'"
+        )
 
     job = defs.resolve_implicit_global_asset_job_def().get_subset(
         asset_selection={AssetKey(["publish", "published_warehouse"])},
@@ -179,6 +182,68 @@ def test_a_failing_blocking_check_stops_the_publish(published):
         for evaluation in result.get_asset_check_evaluations()
     }
     assert evaluations[SCORECARD_MONTHLY] is False
+    assert not result.asset_materializations_for_node("publish__published_warehouse")
+    assert sha256(warehouse) == before
+
+
+def test_a_failing_dbt_data_test_stops_the_publish(published):
+    """The dbt tests the GX suite no longer repeats (value lists, grain, grid) block too:
+    a failing one fails `dbt build`, hence the dbt step, so the publish never runs."""
+    from dagster import AssetKey, DagsterInstance
+
+    from orchestration.assets.quality import NOT_SHRUNK
+    from orchestration.definitions import defs
+    from orchestration.settings import Settings
+
+    landing, warehouse = published
+    settings = Settings.resolve(landing, warehouse)
+    before = sha256(warehouse)
+    # a team type the contract would have rejected, written past it into raw
+    with duckdb.connect(str(settings.work_db)) as con:
+        con.execute(
+            "INSERT INTO raw.workforce BY NAME SELECT DATE '2011-04-01' AS reporting_month, "
+            "'NOR' AS district_code, 'workforce.csv' AS file_name, 2 AS line_number, "
+            "'W1' AS worker_id, 'T1' AS team_code, 'purple' AS team_type, "
+            "true AS case_holding, 'agency' AS employment_type, 1.0 AS fte"
+        )
+
+    graph = defs.resolve_asset_graph()
+    publish = AssetKey(["publish", "published_warehouse"])
+    layers = ("staging", "intermediate", "marts")
+    dbt_models = {key for key in graph.get_all_asset_keys() if key.path[0] in layers}
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(
+        asset_selection=dbt_models | {publish},
+        asset_check_selection={
+            check
+            for check in graph.asset_check_keys
+            if check.name not in ("great_expectations", NOT_SHRUNK)
+            and check.asset_key.path[0] == "marts"
+        },
+    )
+    result = job.execute_in_process(
+        instance=DagsterInstance.ephemeral(),
+        run_config={
+            "resources": {
+                "scorecard": {
+                    "config": {
+                        "landing_dir": str(landing),
+                        "warehouse": str(warehouse),
+                        "work_db": str(settings.work_db),
+                    }
+                }
+            }
+        },
+        raise_on_error=False,
+    )
+    failing = [
+        evaluation.check_name
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed
+    ]
+    assert [name for name in failing if "team_type" in name] == [
+        "accepted_values_fct_workforce_monthly_team_type___var_value_lists_team_types_"
+    ]
+    assert not result.success
     assert not result.asset_materializations_for_node("publish__published_warehouse")
     assert sha256(warehouse) == before
 

@@ -9,7 +9,7 @@ source as (
 renamed as (
 
     select
-        reporting_month,
+        reporting_month as month_start,
         district_code,
         plan_id,
         child_id,

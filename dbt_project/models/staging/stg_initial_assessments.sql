@@ -9,7 +9,7 @@ source as (
 renamed as (
 
     select
-        reporting_month,
+        reporting_month as month_start,
         district_code,
         assessment_id,
         child_id,

@@ -9,7 +9,7 @@ source as (
 renamed as (
 
     select
-        reporting_month,
+        reporting_month as month_start,
         district_code,
         referral_id,
         child_id,

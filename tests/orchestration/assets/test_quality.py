@@ -1,0 +1,67 @@
+"""The great-expectations suites keep only the figure bounds no dbt test declares, and
+each of them fails on the row that breaks it (and on nothing else)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from orchestration.assets.quality import (
+    _scorecard_expectations,
+    _workforce_expectations,
+    validate,
+)
+
+# Rows the scorecard suite must accept, each on an edge of a bound.
+CLEAN_SCORECARD = [
+    # indicator_code, unit, data_status, numerator, value
+    ("REF_COUNT", "count", "ok", 0.0, 0.0),  # a count of zero
+    ("IA_7WD_PCT", "percent", "ok", 4.0, 100.0),  # a share of exactly 100
+    ("ESTAB_VARIANCE_PCT", "percent", "ok", -0.5, -12.5),  # a percent may be negative
+    ("PERM_FILLED_PCT", "percent", "ok", 6.0, 120.0),  # not a share: may exceed 100
+    ("CP_RATE", "rate_per_10k", "not_submitted", None, None),  # no value unless ok
+]
+COLUMNS = ["indicator_code", "unit", "data_status", "numerator", "value"]
+
+
+def failed(summaries: list[dict]) -> list[tuple[str, str, int]]:
+    return [
+        (summary["expectation"], summary["column"], summary["unexpected_count"])
+        for summary in summaries
+        if not summary["success"]
+    ]
+
+
+def test_the_scorecard_suite_passes_figures_on_the_edges_of_their_bounds():
+    frame = pd.DataFrame(CLEAN_SCORECARD, columns=COLUMNS)
+    summaries = validate(frame, _scorecard_expectations(), "scorecard_monthly")
+    assert len(summaries) == 4
+    assert failed(summaries) == []
+
+
+def test_the_scorecard_suite_fails_each_bound_on_the_row_that_breaks_it():
+    broken = [
+        ("LAC_COUNT", "count", "ok", 3.0, None),  # ok without a value
+        ("AGENCY_FTE_PCT", "percent", "ok", 5.0, 100.5),  # a share above 100
+        ("CP_RATE", "rate_per_10k", "ok", -2.0, -1.0),  # a negative rate and numerator
+    ]
+    frame = pd.DataFrame(CLEAN_SCORECARD + broken, columns=COLUMNS)
+    summaries = validate(frame, _scorecard_expectations(), "scorecard_monthly")
+    # one unexpected row each: LAC_COUNT, AGENCY_FTE_PCT, CP_RATE's value, its numerator
+    assert failed(summaries) == [
+        ("expect_column_values_to_not_be_null", "value", 1),
+        ("expect_column_values_to_be_between", "value", 1),
+        ("expect_column_values_to_be_between", "value", 1),
+        ("expect_column_values_to_be_between", "numerator", 1),
+    ]
+
+
+def test_the_workforce_suite_fails_only_the_negative_column():
+    columns = [
+        "case_holding_headcount", "case_holding_fte", "agency_headcount", "agency_fte",
+        "permanent_fte", "establishment_fte", "allocated_cases",
+    ]  # fmt: skip
+    frame = pd.DataFrame([[2, 1.5, 1, 0.5, 1.0, 2.0, 7], [0, 0.0, 0, 0.0, 0.0, 0.0, -1]])
+    frame.columns = columns
+    summaries = validate(frame, _workforce_expectations(), "fct_workforce_monthly")
+    assert len(summaries) == 7
+    assert failed(summaries) == [("expect_column_values_to_be_between", "allocated_cases", 1)]
