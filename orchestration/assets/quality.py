@@ -36,6 +36,11 @@ DATA_STATUSES = [
 ]  # fmt: skip
 RAGS = ["green", "amber", "red"]
 DIRECTIONS = ["improving", "worsening", "unchanged"]
+VARIATIONS = [
+    "common_cause", "special_cause_improvement", "special_cause_concern",
+    "special_cause_neither",
+]  # fmt: skip
+ASSURANCES = ["consistent_pass", "consistent_fail", "inconsistent"]
 TEAM_TYPES = ["fieldwork", "looked_after", "adolescent", "disabled_children", "other"]
 # Shares of a whole; PERM_FILLED_PCT and ESTAB_VARIANCE_PCT may leave 0-100 legitimately.
 SHARE_INDICATORS = ["IA_7WD_PCT", "CA_35WD_PCT", "AGENCY_FTE_PCT"]
@@ -55,6 +60,8 @@ def _scorecard_expectations(expected_rows: int) -> list:
         e.ExpectColumnValuesToBeInSet(column="data_status", value_set=DATA_STATUSES),
         e.ExpectColumnValuesToBeInSet(column="rag", value_set=RAGS),
         e.ExpectColumnValuesToBeInSet(column="direction", value_set=DIRECTIONS),
+        e.ExpectColumnValuesToBeInSet(column="variation", value_set=VARIATIONS),
+        e.ExpectColumnValuesToBeInSet(column="assurance", value_set=ASSURANCES),
         e.ExpectColumnValuesToNotBeNull(
             column="value", row_condition='data_status == "ok"', condition_parser="pandas"
         ),
