@@ -53,6 +53,7 @@ windows as (
         avg(moving_range) over (
             series rows between {{ window_points - 2 }} preceding and current row
         ) as moving_range_mean,
+        -- The 6 steps between the last 7 points (M and the 6 before it).
         sum(is_rise::integer) over (
             series rows between {{ run_points - 2 }} preceding and current row
         ) as rises,
