@@ -1,7 +1,7 @@
 """The county scorecard as people read it: for the CLI and the Dagster UI.
 
 Only presentation lives here (ordering, rounding for display); every figure, target,
-RAG and direction is read as published by the marts.
+RAG, direction and variation is read as published by the marts.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from orchestration.catalogue import indicators
 
 _SCORECARD = """
     SELECT s.indicator_code, i.indicator_name, i.unit, s.value, s.target, s.rag,
-           s.direction, s.data_status, m.month_label
+           s.direction, s.data_status, m.month_label, s.variation
     FROM marts.scorecard_monthly AS s
     JOIN marts.dim_indicator AS i USING (indicator_code)
     JOIN marts.dim_month AS m USING (month_start)
@@ -42,10 +42,17 @@ def display(value: float | None, unit: str) -> str:
     return f"{value:,.1f}"
 
 
+# A special-cause signal (signals.md) in a word; common cause and no judgement show none.
+SIGNAL = {
+    "special_cause_improvement": "improvement",
+    "special_cause_concern": "concern",
+    "special_cause_neither": "special",
+}
+
 # Names wrap at whole words on this width; the figures stay on the name's first line.
 NAME_WIDTH = 56
-# The table's width (name, value, target, RAG, direction): notes wrap to it too.
-LINE_WIDTH = NAME_WIDTH + 40
+# The table's width (name, value, target, RAG, direction, signal): notes wrap to it too.
+LINE_WIDTH = NAME_WIDTH + 52
 
 _COUNTY_MONTHS = """
     SELECT s.month_start, any_value(m.month_label),
@@ -121,13 +128,16 @@ def county_scorecard_lines(
     lines = [f"County scorecard, {rows[0][8]}", ""]
     if note:
         lines += [*textwrap.wrap(note, LINE_WIDTH), ""]
-    lines.append(f"{'Indicator':<{NAME_WIDTH}} {'Value':>10} {'Target':>10}  {'RAG':<6} Direction")
-    for _, name, unit, value, target, rag, direction, status, _ in rows:
+    lines.append(
+        f"{'Indicator':<{NAME_WIDTH}} {'Value':>10} {'Target':>10}  {'RAG':<6} "
+        f"{'Direction':<9} Signal"
+    )
+    for _, name, unit, value, target, rag, direction, status, _, variation in rows:
         shown = display(value, unit) if status == "ok" else status
         first, *rest = textwrap.wrap(name, NAME_WIDTH, subsequent_indent="  ") or [""]
         lines.append(
             f"{first:<{NAME_WIDTH}} {shown:>10} {display(target, unit):>10}  "
-            f"{rag or '-':<6} {direction or '-'}"
+            f"{rag or '-':<6} {direction or '-':<9} {SIGNAL.get(variation, '-')}"
         )
         lines += rest
     return lines
@@ -143,12 +153,12 @@ def county_scorecard_markdown(
     lines = [
         f"**County scorecard, {rows[0][8]}**",
         "",
-        "| Indicator | Value | Target | RAG | Direction | Status |",
-        "|---|---:|---:|---|---|---|",
+        "| Indicator | Value | Target | RAG | Direction | Signal | Status |",
+        "|---|---:|---:|---|---|---|---|",
     ]
-    for code, name, unit, value, target, rag, direction, status, _ in rows:
+    for code, name, unit, value, target, rag, direction, status, _, variation in rows:
         lines.append(
             f"| {name} (`{code}`) | {display(value, unit)} | {display(target, unit)} | "
-            f"{badge.get(rag, '')} | {direction or ''} | {status} |"
+            f"{badge.get(rag, '')} | {direction or ''} | {SIGNAL.get(variation, '')} | {status} |"
         )
     return "\n".join(lines)

@@ -14,13 +14,20 @@ from orchestration.report import county_scorecard_lines
 LONG_NAME = "Initial assessments per 10,000 children, financial year to date, annualised"
 
 
-def publish(path: Path, county: dict[str, dict[str, str]], districts: list[tuple]) -> Path:
+def publish(
+    path: Path,
+    county: dict[str, dict[str, str]],
+    districts: list[tuple],
+    variation: dict[str, str] | None = None,
+) -> Path:
     """A warehouse holding only what the report reads.
 
     ``county``: {month_start: {indicator_code: data_status}} for district ALL (values:
     REF_COUNT 5, IA_RATE_YTD 12.34 where ok); ``districts``: (month_start, district_code,
-    indicator_code, data_status) rows.
+    indicator_code, data_status) rows; ``variation``: {indicator_code: variation} of the
+    county's rows (null otherwise).
     """
+    variation = variation or {}
     with duckdb.connect(str(path)) as con:
         con.execute(
             "CREATE SCHEMA marts;"
@@ -29,7 +36,7 @@ def publish(path: Path, county: dict[str, dict[str, str]], districts: list[tuple
             "CREATE TABLE marts.dim_month (month_start DATE, month_label VARCHAR);"
             "CREATE TABLE marts.scorecard_monthly (month_start DATE, district_code VARCHAR, "
             "indicator_code VARCHAR, value DOUBLE, target DOUBLE, rag VARCHAR, "
-            "direction VARCHAR, data_status VARCHAR);"
+            "direction VARCHAR, data_status VARCHAR, variation VARCHAR);"
         )
         con.execute(
             "INSERT INTO marts.dim_indicator VALUES "
@@ -45,13 +52,15 @@ def publish(path: Path, county: dict[str, dict[str, str]], districts: list[tuple
             for code, status in statuses.items():
                 value = values[code] if status == "ok" else None
                 con.execute(
-                    "INSERT INTO marts.scorecard_monthly VALUES (?, 'ALL', ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO marts.scorecard_monthly VALUES (?, 'ALL', ?, ?, ?, ?, ?, ?, ?)",
                     [month, code, value, 20.0 if code == "IA_RATE_YTD" else None,
-                     "green" if value and code == "IA_RATE_YTD" else None, None, status],
+                     "green" if value and code == "IA_RATE_YTD" else None, None, status,
+                     variation.get(code)],
                 )  # fmt: skip
         for month, district, code, status in districts:
             con.execute(
-                "INSERT INTO marts.scorecard_monthly VALUES (?, ?, ?, NULL, NULL, NULL, NULL, ?)",
+                "INSERT INTO marts.scorecard_monthly "
+                "VALUES (?, ?, ?, NULL, NULL, NULL, NULL, ?, NULL)",
                 [month, district, code, status],
             )
     return path
@@ -84,12 +93,12 @@ def march_incomplete(tmp_path: Path) -> Path:
     )
 
 
-HEADER = f"{'Indicator':<56} {'Value':>10} {'Target':>10}  {'RAG':<6} Direction"
+HEADER = f"{'Indicator':<56} {'Value':>10} {'Target':>10}  {'RAG':<6} Direction Signal"
 
 
 def note_of(lines: list[str]) -> str:
     """The paragraph between the title and the table, as one sentence."""
-    assert lines[1] == "" and all(len(line) <= 96 for line in lines)
+    assert lines[1] == "" and all(len(line) <= 108 for line in lines)
     return " ".join(lines[2 : lines.index("", 2)])
 
 
@@ -136,8 +145,30 @@ def test_long_indicator_names_wrap_on_whole_words_instead_of_being_cut(tmp_path)
     path = publish(tmp_path / "s.duckdb", {"2012-03-01": OK}, [])
     assert lines_of(path)[2:] == [
         HEADER,
-        f"{'Referrals received':<56} {'5':>10} {'-':>10}  {'-':<6} -",
+        f"{'Referrals received':<56} {'5':>10} {'-':>10}  {'-':<6} {'-':<9} -",
         f"{'Initial assessments per 10,000 children, financial year':<56} {'12.3':>10} "
-        f"{'20.0':>10}  {'green':<6} -",
+        f"{'20.0':>10}  {'green':<6} {'-':<9} -",
         "  to date, annualised",
     ]
+
+
+def test_a_special_cause_signal_is_marked_in_a_word_and_common_cause_is_not(tmp_path):
+    # IA_RATE_YTD (lower is better) fired low: improvement; REF_COUNT is neutral: a
+    # special cause that is neither better nor worse; common cause shows no mark.
+    path = publish(
+        tmp_path / "s.duckdb",
+        {"2012-03-01": OK},
+        [],
+        {"IA_RATE_YTD": "special_cause_improvement", "REF_COUNT": "special_cause_neither"},
+    )
+    assert lines_of(path)[3:5] == [
+        f"{'Referrals received':<56} {'5':>10} {'-':>10}  {'-':<6} {'-':<9} special",
+        f"{'Initial assessments per 10,000 children, financial year':<56} {'12.3':>10} "
+        f"{'20.0':>10}  {'green':<6} {'-':<9} improvement",
+    ]
+    for variation, word in [("special_cause_concern", "concern"), ("common_cause", "-")]:
+        path = tmp_path / f"{variation}.duckdb"
+        publish(path, {"2012-03-01": OK}, [], {"REF_COUNT": variation})
+        assert lines_of(path)[3] == (
+            f"{'Referrals received':<56} {'5':>10} {'-':>10}  {'-':<6} {'-':<9} {word}"
+        )

@@ -1,4 +1,4 @@
-"""Rules of indicators.md that hold for every row of any warehouse, checked in SQL.
+"""Rules of indicators.md and signals.md that hold for every row of any warehouse, in SQL.
 
 Each query returns the rows that break its rule, so a failure shows them.
 """
@@ -151,6 +151,20 @@ BROKEN = {
           EXCEPT ALL
           SELECT month_start, district_code, indicator_code, numerator, denominator,
                  value, data_status FROM {SCORECARD})""",
+    "spc points count the months with a value so far, at most 24; judged from 12": """
+        SELECT * FROM (
+          SELECT *, count(value) OVER (PARTITION BY district_code, indicator_code
+                                       ORDER BY month_start) AS so_far
+          FROM marts.fct_indicator_spc)
+        WHERE points IS DISTINCT FROM CASE WHEN value IS NOT NULL THEN least(so_far, 24) END
+           OR (variation IS NOT NULL) <> coalesce(so_far >= 12 AND value IS NOT NULL, false)
+           OR (mean IS NULL) <> (variation IS NULL)
+           OR (spc_rule IS NULL) <> (variation IS NULL OR variation = 'common_cause')""",
+    "scorecard variation and assurance are fct_indicator_spc's": f"""
+        SELECT s.* FROM {SCORECARD} s JOIN marts.fct_indicator_spc f
+          USING (month_start, district_code, indicator_code)
+        WHERE s.variation IS DISTINCT FROM f.variation
+           OR s.assurance IS DISTINCT FROM f.assurance""",
 }
 
 GRID = """
@@ -171,7 +185,11 @@ def broken_rules(database: Path) -> dict[str, list[tuple]]:
 def grid_gaps(database: Path) -> dict[str, list[tuple]]:
     """Every month x district (county included) x indicator exactly once, nothing else."""
     gaps = {}
-    for table in ["marts.scorecard_monthly", "marts.fct_indicator_monthly"]:
+    for table in [
+        "marts.scorecard_monthly",
+        "marts.fct_indicator_monthly",
+        "marts.fct_indicator_spc",
+    ]:
         missing_or_twice = query(database, GRID.format(table=table) + " LIMIT 5")
         (total,) = query(database, f"SELECT count(*) FROM {table}")[0]
         (cells,) = query(

@@ -52,7 +52,7 @@ def test_generated_county_has_figures(generated_db):
     assert ok >= 30
 
 
-# warehouse.md, "marts schema": every table and its columns, in order.
+# warehouse.md, "marts schema", and signals.md section 3: every table and its columns, in order.
 MARTS = {
     "dim_district": ["district_code", "district_name", "is_county"],
     "dim_month": ["month_start", "month_end", "month_label", "financial_year", "fy_month"],
@@ -65,6 +65,19 @@ MARTS = {
         "denominator",
         "value",
         "data_status",
+    ],
+    "fct_indicator_spc": [
+        "month_start",
+        "district_code",
+        "indicator_code",
+        "value",
+        "points",
+        "mean",
+        "lower_limit",
+        "upper_limit",
+        "spc_rule",
+        "variation",
+        "assurance",
     ],
     "fct_target": ["financial_year", "district_code", "indicator_code", "target", "tolerance_pct"],
     "fct_workforce_monthly": [
@@ -94,6 +107,8 @@ MARTS = {
         "previous_value",
         "direction",
         "district_rank",
+        "variation",
+        "assurance",
     ],
 }
 

@@ -7,6 +7,7 @@
 --   Direction against the previous calendar month (both values exist, not neutral):
 --     unchanged if equal; improving if the value moved the better way; else worsening.
 --   Rank among the listed districts with a value: 1 = best; ties share (RANK()).
+--   variation and assurance as fct_indicator_spc judges them (not recomputed here).
 -- Every comparison is made on both sides rounded to 6 decimal places.
 with
 
@@ -18,6 +19,8 @@ indicators as (select indicator_code, polarity from {{ ref('dim_indicator') }}),
 
 targets as (select * from {{ ref('fct_target') }}),
 
+spc as (select * from {{ ref('fct_indicator_spc') }}),
+
 joined as (
 
     select
@@ -25,6 +28,8 @@ joined as (
         indicators.polarity,
         targets.target,
         targets.tolerance_pct,
+        spc.variation,
+        spc.assurance,
         lag(figures.value) over (
             partition by figures.district_code, figures.indicator_code
             order by figures.month_start
@@ -36,6 +41,7 @@ joined as (
     inner join months using (month_start)
     inner join indicators using (indicator_code)
     left join targets using (financial_year, district_code, indicator_code)
+    left join spc using (month_start, district_code, indicator_code)
 
 ),
 
@@ -83,7 +89,9 @@ final as (
                     case when polarity = 'lower_is_better' then 1 else -1 end
                     * {{ rounded('value') }}
             )
-        end as district_rank
+        end as district_rank,
+        variation,
+        assurance
     from joined
 
 )
