@@ -50,7 +50,8 @@ def _svg(figure: Figure, salt: str) -> Markup:
     and DOCTYPE have no place inside an HTML page)."""
     buffer = io.StringIO()
     with rc_context({**_STYLE, "svg.hashsalt": salt}):
-        figure.savefig(buffer, format="svg", metadata=_METADATA, bbox_inches="tight")
+        # fixed margins (set per chart), not bbox_inches="tight": that draws every chart twice
+        figure.savefig(buffer, format="svg", metadata=_METADATA)
     text = buffer.getvalue()
     return Markup(text[text.index("<svg") :])
 
@@ -90,6 +91,7 @@ def trend_chart(
     x = list(range(len(labels)))
     with rc_context(_STYLE):
         figure = Figure(figsize=(7.2, 2.6))
+        figure.subplots_adjust(left=0.09, right=0.76, top=0.95, bottom=0.12)  # legend at right
         axes = figure.add_subplot()
         if spc is not None:
             axes.plot(x, _nan(spc["mean"]), color=LIMITS, linewidth=1, label="Mean")
@@ -132,7 +134,7 @@ def trend_chart(
                         color=colour,
                         label=name,
                     )
-        step = max(1, math.ceil(len(labels) / 12))
+        step = max(1, math.ceil(len(labels) / 8))  # at most 8 month labels, never overlapping
         axes.set_xticks(x[::step], labels[::step])
         axes.set_xlim(-0.5, len(labels) - 0.5)
         axes.grid(axis="y", color="#e0e0e0", linewidth=0.6)
@@ -156,7 +158,10 @@ def district_chart(
         return None
     y = list(range(len(names)))
     with rc_context(_STYLE):
-        figure = Figure(figsize=(7.2, 0.5 + 0.26 * len(names)))
+        height = 0.7 + 0.26 * len(names)
+        figure = Figure(figsize=(7.2, height))
+        # room at the left for district names, above for the legend, below for the scale
+        figure.subplots_adjust(left=0.22, right=0.98, top=1 - 0.3 / height, bottom=0.35 / height)
         axes = figure.add_subplot()
         axes.barh(
             y,

@@ -168,8 +168,6 @@ def read_warehouse(con: duckdb.DuckDBPyConnection, month: Month) -> Warehouse:
 
 def _read_audit(con: duckdb.DuckDBPyConnection, warehouse: Warehouse) -> None:
     """The month's files and rejected rows: reasons and counts only, never a raw record."""
-    from contracts.registry import DISTRICT_EXTRACTS
-
     if not _columns(con, "audit", "submissions"):
         return
     warehouse.submissions = _dicts(
@@ -181,7 +179,11 @@ def _read_audit(con: duckdb.DuckDBPyConnection, warehouse: Warehouse) -> None:
         [warehouse.month.start],
     )
     seen = {row["extract"] for row in warehouse.submissions if row["district_code"]}
-    warehouse.extracts = [*DISTRICT_EXTRACTS, *sorted(seen - set(DISTRICT_EXTRACTS))]
+    # the extracts the catalogue's indicators need, in its order (importing the contracts
+    # for their names would load pandera: seconds for a list of eight words)
+    needed = [n.strip() for entry in catalogue() for n in entry["needs"].split(",")]
+    expected = list(dict.fromkeys(needed))
+    warehouse.extracts = [*expected, *sorted(seen - set(expected))]
     if _columns(con, "audit", "rejected_rows"):
         warehouse.rejected_rows = _dicts(
             con,
