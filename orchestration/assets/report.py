@@ -1,11 +1,13 @@
 """The report layer: the committee pack of the month a committee sees, beside the
 published warehouse, written from the published file itself (what BI reads)."""
 
+import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from orchestration.assets.metadata import source_version
 from orchestration.assets.publish import published_warehouse
 from orchestration.pack import write_pack
+from orchestration.pack.figures import months_of
 from orchestration.resources import ScorecardResource
 
 
@@ -32,6 +34,11 @@ from orchestration.resources import ScorecardResource
 )
 def committee_pack(context: AssetExecutionContext, scorecard: ScorecardResource):
     settings = scorecard.settings()
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        months = months_of(con)
+    if not months:  # an empty scorecard is published (no district listed): nothing to report
+        context.log.info("The published warehouse holds no month: no committee pack.")
+        return MaterializeResult(metadata={"month": "none"})
     summary = write_pack(settings.warehouse, None, None, settings.reports_dir)
     context.log.info(summary.sentence())
     return MaterializeResult(

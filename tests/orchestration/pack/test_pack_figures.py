@@ -250,3 +250,19 @@ def test_scorecard_report_writes_the_pack_and_says_where(capsys, warehouse, tmp_
     )
     assert main(["report", "--warehouse", str(warehouse), "--month", "2012-3"]) == 2
     assert main(["report", "--warehouse", str(tmp_path / "none.duckdb")]) == 1
+
+
+def test_the_demo_names_the_pack_the_run_wrote(warehouse, tmp_path):
+    from orchestration.pack.command import written_pack
+    from orchestration.settings import Settings
+
+    settings = Settings.resolve(tmp_path, warehouse, reports_dir=tmp_path / "packs")
+    assert written_pack(settings) == (
+        f"No committee pack was written to {tmp_path / 'packs/2012-02.html'}: "
+        "run `scorecard report`."
+    )
+    write_pack(warehouse, None, None, settings.reports_dir)
+    assert written_pack(settings) == (
+        f"The committee pack for February 2012 is {tmp_path / 'packs/2012-02.html'} "
+        "(open it in a browser)."
+    )
