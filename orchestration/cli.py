@@ -123,6 +123,9 @@ def _demo(settings: Settings, verbose: bool = False) -> int:
         "\nTo watch the pipeline in Dagster: DAGSTER_HOME=$PWD/dagster_home uv run dagster dev"
         "  (then open http://127.0.0.1:3000)"
     )
+    from orchestration.pack.command import written_pack
+
+    print(written_pack(settings))
     return 0
 
 
@@ -150,6 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--warehouse")
     show.add_argument("--month", help="YYYY-MM (default: the latest month complete for the county)")
 
+    report = commands.add_parser("report", help="write the committee pack (one HTML file)")
+    report.add_argument("--warehouse")
+    report.add_argument(
+        "--month", help="YYYY-MM (default: the latest month complete for the county)"
+    )
+    report.add_argument("--out", help="the HTML file (default: reports/<YYYY-MM>.html beside it)")
+
     demo = commands.add_parser("demo", help="generate the demo landing if absent, run, show")
     demo.add_argument("--landing")
     demo.add_argument("--warehouse")
@@ -172,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         return _run(settings, args.verbose)
     if args.command == "show":
         return _show(settings.warehouse, args.month)
+    if args.command == "report":
+        from orchestration.pack.command import report as write_report
+
+        return write_report(settings, args.month, args.out)
     return _demo(settings, args.verbose)
 
 

@@ -9,6 +9,7 @@ from dagster import Definitions
 from orchestration.assets.publish import published_warehouse
 from orchestration.assets.quality import marts_expectations, scorecard_not_shrunk
 from orchestration.assets.raw import district_extracts, reference_files
+from orchestration.assets.report import committee_pack
 from orchestration.assets.timeliness import submitted_by_build_day
 from orchestration.assets.transform import scorecard_dbt
 from orchestration.dbt_project import DBT_PROJECT, dbt_resource
@@ -19,7 +20,7 @@ from orchestration.schedules import monthly_scorecard
 from orchestration.sensors import landing_sensor
 
 defs = Definitions(
-    assets=[reference_files, district_extracts, scorecard_dbt, published_warehouse],
+    assets=[reference_files, district_extracts, scorecard_dbt, published_warehouse, committee_pack],
     asset_checks=[marts_expectations, scorecard_not_shrunk, submitted_by_build_day],
     jobs=[scorecard_build, district_month_update, reference_update],
     schedules=[monthly_scorecard],

@@ -4,10 +4,11 @@ from dagster import AssetSelection, define_asset_job
 
 from orchestration.assets.publish import published_warehouse
 from orchestration.assets.raw import district_extracts, reference_files
+from orchestration.assets.report import committee_pack
 from orchestration.assets.transform import scorecard_dbt
 from orchestration.partitions import DISTRICT_MONTHS
 
-_DOWNSTREAM = AssetSelection.assets(scorecard_dbt, published_warehouse)
+_DOWNSTREAM = AssetSelection.assets(scorecard_dbt, published_warehouse, committee_pack)
 
 WAREHOUSE_TAGS = {"scorecard/warehouse": "writes"}
 """Every job writes the working database: dagster_home/dagster.yaml lets one such run
@@ -21,7 +22,8 @@ scorecard_build = define_asset_job(
     partitions_def=DISTRICT_MONTHS,
     description=(
         "Everything: reference files, the district-months in the run's partition range, "
-        "dbt, checks and publish. `scorecard run` and the monthly schedule launch it."
+        "dbt, checks, publish and the committee pack. `scorecard run` and the monthly "
+        "schedule launch it."
     ),
 )
 

@@ -22,7 +22,17 @@ class ScorecardResource(ConfigurableResource):
         ),
     )
 
+    reports_dir: str = Field(
+        default="",
+        description="Folder of the committee packs (SCORECARD_REPORTS_DIR; default: "
+        "`reports` beside the published file)",
+    )
+
     def settings(self) -> Settings:
         return Settings.resolve(
-            self.landing_dir, self.warehouse, self.work_db, self.allow_shrink or None
+            self.landing_dir,
+            self.warehouse,
+            self.work_db,
+            self.allow_shrink or None,
+            reports_dir=self.reports_dir or None,
         )

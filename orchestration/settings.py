@@ -30,6 +30,7 @@ class Settings:
     warehouse: Path
     work_db: Path
     allow_shrink: bool = False  # publish even if the scorecard shrank (quality.not_shrunk)
+    reports_dir: Path | None = None  # the committee packs; None: `reports` beside the warehouse
 
     @classmethod
     def resolve(
@@ -38,6 +39,7 @@ class Settings:
         warehouse: str | Path | None = None,
         work_db: str | Path | None = None,
         allow_shrink: bool | None = None,
+        reports_dir: str | Path | None = None,
     ) -> Settings:
         """Explicit values first, then SCORECARD_* environment variables, then defaults.
 
@@ -48,6 +50,7 @@ class Settings:
             warehouse or os.getenv("SCORECARD_WAREHOUSE") or DEFAULT_WAREHOUSE
         ).absolute()
         work_db = work_db or os.getenv(WORK_DB_VARIABLE)
+        reports_dir = reports_dir or os.getenv("SCORECARD_REPORTS_DIR")
         return cls(
             landing_dir=Path(
                 landing_dir or os.getenv("SCORECARD_LANDING_DIR") or DEFAULT_LANDING_DIR
@@ -58,6 +61,9 @@ class Settings:
             else warehouse.with_name(f".{warehouse.name}.work.duckdb"),
             allow_shrink=allow_shrink
             or os.getenv("SCORECARD_ALLOW_SHRINK", "").strip().lower() in TRUE_WORDS,
+            reports_dir=Path(reports_dir).absolute()
+            if reports_dir
+            else warehouse.parent / "reports",
         )
 
 

@@ -70,7 +70,7 @@ def test_definitions_match_the_snapshot():
 
 def test_assets_are_grouped_by_layer():
     groups = {asset["group"] for asset in describe()["assets"].values()}
-    assert groups == {"raw", "staging", "intermediate", "marts", "publish"}
+    assert groups == {"raw", "staging", "intermediate", "marts", "publish", "report"}
 
 
 def test_every_raw_table_and_mart_has_its_checks():
@@ -128,7 +128,7 @@ def test_every_table_asset_names_its_real_table_storage_and_typed_columns():
     from orchestration.warehouse import TABLES
 
     for key, node in _materializable():
-        if not node.is_materializable or key.path[0] == "publish":
+        if not node.is_materializable or key.path[0] in ("publish", "report"):
             continue
         table = node.metadata["dagster/table_name"]
         assert table == ".".join([*key.path[:-1], key.path[-1]]) or table.startswith(
@@ -183,7 +183,7 @@ def test_every_python_asset_has_a_code_version():
         if node.is_materializable and key not in scorecard_dbt.keys
     ]
     graph = defs.resolve_asset_graph()
-    assert len(python_assets) == 15  # 10 district extracts, 4 reference, publish
+    assert len(python_assets) == 16  # 10 district extracts, 4 reference, publish, the pack
     assert all(graph.get(key).code_version for key in python_assets)
 
 
