@@ -15,7 +15,7 @@ from orchestration.catalogue import indicators
 
 _SCORECARD = """
     SELECT s.indicator_code, i.indicator_name, i.unit, s.value, s.target, s.rag,
-           s.direction, s.data_status, m.month_label
+           s.direction, s.data_status, m.month_label, s.first_published_value, s.revised
     FROM marts.scorecard_monthly AS s
     JOIN marts.dim_indicator AS i USING (indicator_code)
     JOIN marts.dim_month AS m USING (month_start)
@@ -40,6 +40,16 @@ def display(value: float | None, unit: str) -> str:
     if unit == "percent":
         return f"{value:.1f}%"
     return f"{value:,.1f}"
+
+
+def revision_note(first_published_value: float | None, revised: bool, unit: str) -> str:
+    """How a figure restated since its first publication is marked (signals.md), else ''."""
+    if not revised:
+        return ""
+    first = (
+        "with no value" if first_published_value is None else display(first_published_value, unit)
+    )
+    return f"(revised; first published {first})"
 
 
 # Names wrap at whole words on this width; the figures stay on the name's first line.
@@ -122,13 +132,16 @@ def county_scorecard_lines(
     if note:
         lines += [*textwrap.wrap(note, LINE_WIDTH), ""]
     lines.append(f"{'Indicator':<{NAME_WIDTH}} {'Value':>10} {'Target':>10}  {'RAG':<6} Direction")
-    for _, name, unit, value, target, rag, direction, status, _ in rows:
+    for _, name, unit, value, target, rag, direction, status, _, first_value, revised in rows:
         shown = display(value, unit) if status == "ok" else status
         first, *rest = textwrap.wrap(name, NAME_WIDTH, subsequent_indent="  ") or [""]
-        lines.append(
+        line = (
             f"{first:<{NAME_WIDTH}} {shown:>10} {display(target, unit):>10}  "
             f"{rag or '-':<6} {direction or '-'}"
         )
+        if note := revision_note(first_value, revised, unit):
+            line = f"{line:<{LINE_WIDTH}}  {note}"  # after the table's width, so notes align
+        lines.append(line)
         lines += rest
     return lines
 
@@ -146,9 +159,10 @@ def county_scorecard_markdown(
         "| Indicator | Value | Target | RAG | Direction | Status |",
         "|---|---:|---:|---|---|---|",
     ]
-    for code, name, unit, value, target, rag, direction, status, _ in rows:
+    for code, name, unit, value, target, rag, direction, status, _, first_value, revised in rows:
+        note = revision_note(first_value, revised, unit)
         lines.append(
             f"| {name} (`{code}`) | {display(value, unit)} | {display(target, unit)} | "
-            f"{badge.get(rag, '')} | {direction or ''} | {status} |"
+            f"{badge.get(rag, '')} | {direction or ''} | {status}{' ' + note if note else ''} |"
         )
     return "\n".join(lines)

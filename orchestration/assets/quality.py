@@ -72,6 +72,7 @@ def _scorecard_expectations(expected_rows: int) -> list:
             column="numerator", min_value=0, row_condition=nonnegative, condition_parser="pandas"
         ),
         e.ExpectColumnValuesToBeInSet(column="rag_consistent", value_set=[True]),
+        e.ExpectColumnValuesToNotBeNull(column="revised"),
     ]
 
 
@@ -174,7 +175,7 @@ def _check_result(key: AssetKey, summaries: list[dict], chunks: int) -> AssetChe
             description=(
                 "GX suite: grid complete and unique; codes in their sets; shares within 0-100; "
                 "counts, rates and ratios non-negative; value present when ok; RAG consistent "
-                "with value, target and tolerance. Blocks the publish."
+                "with value, target and tolerance; revised never null. Blocks the publish."
             ),
         ),
         AssetCheckSpec(

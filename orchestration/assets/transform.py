@@ -16,7 +16,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from dagster_dbt.dbt_project import DagsterDbtProjectPreparer
 from dagster_shared.record import replace
 
-from orchestration import dbt_child
+from orchestration import dbt_child, publications
 from orchestration.assets import WAREHOUSE_POOL
 from orchestration.catalogue import DBT_PROJECT_DIR
 from orchestration.report import county_scorecard_markdown
@@ -138,6 +138,10 @@ def scorecard_dbt(
     context: AssetExecutionContext, dbt: DbtCliResource, scorecard: ScorecardResource
 ) -> Iterator:
     settings = scorecard.settings()
+    # dbt numbers this run's publication after the history, so the history is first made
+    # the published file's when they differ (a lost working database, a killed publish).
+    if restored := publications.reconcile(settings.work_db, settings.warehouse):
+        context.log.info(restored)
     # Model results are held until dbt has closed the database, so that their row
     # counts (and the county scorecard) can be read from it and shown with them.
     held = []

@@ -9,8 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.report import county_scorecard_lines
+from orchestration.report import county_scorecard_lines, county_scorecard_markdown
 
+COLUMNS = "month_start, district_code, indicator_code, value, target, rag, direction, data_status"
 LONG_NAME = "Initial assessments per 10,000 children, financial year to date, annualised"
 
 
@@ -29,7 +30,8 @@ def publish(path: Path, county: dict[str, dict[str, str]], districts: list[tuple
             "CREATE TABLE marts.dim_month (month_start DATE, month_label VARCHAR);"
             "CREATE TABLE marts.scorecard_monthly (month_start DATE, district_code VARCHAR, "
             "indicator_code VARCHAR, value DOUBLE, target DOUBLE, rag VARCHAR, "
-            "direction VARCHAR, data_status VARCHAR);"
+            "direction VARCHAR, data_status VARCHAR, first_published_value DOUBLE, "
+            "revised BOOLEAN DEFAULT false);"
         )
         con.execute(
             "INSERT INTO marts.dim_indicator VALUES "
@@ -45,13 +47,15 @@ def publish(path: Path, county: dict[str, dict[str, str]], districts: list[tuple
             for code, status in statuses.items():
                 value = values[code] if status == "ok" else None
                 con.execute(
-                    "INSERT INTO marts.scorecard_monthly VALUES (?, 'ALL', ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO marts.scorecard_monthly ({COLUMNS}) "
+                    "VALUES (?, 'ALL', ?, ?, ?, ?, ?, ?)",
                     [month, code, value, 20.0 if code == "IA_RATE_YTD" else None,
                      "green" if value and code == "IA_RATE_YTD" else None, None, status],
                 )  # fmt: skip
         for month, district, code, status in districts:
             con.execute(
-                "INSERT INTO marts.scorecard_monthly VALUES (?, ?, ?, NULL, NULL, NULL, NULL, ?)",
+                f"INSERT INTO marts.scorecard_monthly ({COLUMNS}) "
+                "VALUES (?, ?, ?, NULL, NULL, NULL, NULL, ?)",
                 [month, district, code, status],
             )
     return path
@@ -141,3 +145,27 @@ def test_long_indicator_names_wrap_on_whole_words_instead_of_being_cut(tmp_path)
         f"{'20.0':>10}  {'green':<6} -",
         "  to date, annualised",
     ]
+
+
+def test_a_revised_figure_is_marked_with_its_first_published_value(tmp_path):
+    """REF_COUNT (5 now) was first published as 4; IA_RATE_YTD first without a value."""
+    path = publish(tmp_path / "s.duckdb", {"2012-03-01": OK}, [])
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "UPDATE marts.scorecard_monthly SET revised = true, first_published_value = "
+            "CASE indicator_code WHEN 'REF_COUNT' THEN 4 END"
+        )
+    referrals = f"{'Referrals received':<56} {'5':>10} {'-':>10}  {'-':<6} -"
+    assessments = f"{'Initial assessments per 10,000 children, financial year':<56} {'12.3':>10} "
+    assessments += f"{'20.0':>10}  {'green':<6} -"
+    assert lines_of(path)[2:] == [
+        HEADER,
+        f"{referrals:<96}  (revised; first published 4)",
+        f"{assessments:<96}  (revised; first published with no value)",
+        "  to date, annualised",
+    ]
+    with duckdb.connect(str(path), read_only=True) as con:
+        table = county_scorecard_markdown(con).splitlines()
+    assert table[4] == (
+        "| Referrals received (`REF_COUNT`) | 5 | - |  |  | ok (revised; first published 4) |"
+    )
