@@ -15,6 +15,7 @@ source to number this run's publication and find the figures that changed
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -72,6 +73,14 @@ def record(work_db: Path) -> int:
     with warehouse.connect(work_db) as con:
         _replace(con, "")
         return _last_publication(con, "history.publications")
+
+
+def revised_figures(con: duckdb.DuckDBPyConnection, month: date | None) -> int:
+    """How many of a month's figures (districts and county) were revised since first
+    published, as the published marts say."""
+    return con.execute(
+        "SELECT count(*) FROM marts.scorecard_monthly WHERE revised AND month_start = ?", [month]
+    ).fetchone()[0]
 
 
 def _replace(con: duckdb.DuckDBPyConnection, database: str) -> None:

@@ -68,10 +68,7 @@ def publication_metadata(published) -> dict:
         latest = con.execute("SELECT max(month_start) FROM marts.dim_month").fetchone()[0]
         publication = con.execute("SELECT max(publication_id) FROM marts.dim_publication")
         publication_id = publication.fetchone()[0]
-        revised = con.execute(
-            "SELECT count(*) FROM marts.scorecard_monthly WHERE revised AND month_start = ?",
-            [month],
-        ).fetchone()[0]
+        revised = publications.revised_figures(con, month)
         scorecard_table = county_scorecard_markdown(con, month)
     return {
         "warehouse": MetadataValue.path(str(published)),
