@@ -15,7 +15,8 @@ from orchestration.catalogue import indicators
 
 _SCORECARD = """
     SELECT s.indicator_code, i.indicator_name, i.unit, s.value, s.target, s.rag,
-           s.direction, s.data_status, m.month_label, s.variation
+           s.direction, s.data_status, m.month_label, s.variation,
+           s.first_published_value, s.revised
     FROM marts.scorecard_monthly AS s
     JOIN marts.dim_indicator AS i USING (indicator_code)
     JOIN marts.dim_month AS m USING (month_start)
@@ -48,6 +49,17 @@ SIGNAL = {
     "special_cause_concern": "concern",
     "special_cause_neither": "special",
 }
+
+
+def revision_note(first_published_value: float | None, revised: bool, unit: str) -> str:
+    """How a figure restated since its first publication is marked (signals.md), else ''."""
+    if not revised:
+        return ""
+    first = (
+        "with no value" if first_published_value is None else display(first_published_value, unit)
+    )
+    return f"(revised; first published {first})"
+
 
 # Names wrap at whole words on this width; the figures stay on the name's first line.
 NAME_WIDTH = 56
@@ -132,13 +144,16 @@ def county_scorecard_lines(
         f"{'Indicator':<{NAME_WIDTH}} {'Value':>10} {'Target':>10}  {'RAG':<6} "
         f"{'Direction':<9} Signal"
     )
-    for _, name, unit, value, target, rag, direction, status, _, variation in rows:
+    for _, name, unit, value, target, rag, direction, status, _, variation, *revision in rows:
         shown = display(value, unit) if status == "ok" else status
         first, *rest = textwrap.wrap(name, NAME_WIDTH, subsequent_indent="  ") or [""]
-        lines.append(
+        line = (
             f"{first:<{NAME_WIDTH}} {shown:>10} {display(target, unit):>10}  "
             f"{rag or '-':<6} {direction or '-':<9} {SIGNAL.get(variation, '-')}"
         )
+        if note := revision_note(*revision, unit):
+            line = f"{line:<{LINE_WIDTH}}  {note}"  # after the table's width, so notes align
+        lines.append(line)
         lines += rest
     return lines
 
@@ -156,9 +171,11 @@ def county_scorecard_markdown(
         "| Indicator | Value | Target | RAG | Direction | Signal | Status |",
         "|---|---:|---:|---|---|---|---|",
     ]
-    for code, name, unit, value, target, rag, direction, status, _, variation in rows:
+    for code, name, unit, value, target, rag, direction, status, _, variation, *revision in rows:
+        note = revision_note(*revision, unit)
         lines.append(
             f"| {name} (`{code}`) | {display(value, unit)} | {display(target, unit)} | "
-            f"{badge.get(rag, '')} | {direction or ''} | {SIGNAL.get(variation, '')} | {status} |"
+            f"{badge.get(rag, '')} | {direction or ''} | {SIGNAL.get(variation, '')} | "
+            f"{status}{' ' + note if note else ''} |"
         )
     return "\n".join(lines)

@@ -50,6 +50,23 @@ REJECTED_ROWS_COLUMNS = {
     "reason": "VARCHAR",
     "raw_record": "JSON",
 }
+# What earlier publications published (orchestration/publications.py): the columns of
+# marts.dim_publication and marts.fct_scorecard_revision, which dbt reads as its source.
+PUBLICATIONS_COLUMNS = {
+    "publication_id": "BIGINT",
+    "published_at": "TIMESTAMP",
+    "first_month": "DATE",
+    "last_month": "DATE",
+}
+REVISIONS_COLUMNS = {
+    "month_start": "DATE",
+    "district_code": "VARCHAR",
+    "indicator_code": "VARCHAR",
+    "publication_id": "BIGINT",
+    "value": "DOUBLE",
+    "data_status": "VARCHAR",
+    "rag": "VARCHAR",
+}
 
 
 def _table_columns() -> dict[str, dict[str, str]]:
@@ -73,6 +90,8 @@ def _table_columns() -> dict[str, dict[str, str]]:
     tables["raw.settings"] = {"name": "VARCHAR", "value": "VARCHAR"}
     tables["audit.submissions"] = SUBMISSIONS_COLUMNS
     tables["audit.rejected_rows"] = REJECTED_ROWS_COLUMNS
+    tables["history.publications"] = PUBLICATIONS_COLUMNS
+    tables["history.revisions"] = REVISIONS_COLUMNS
     return tables
 
 
@@ -81,11 +100,12 @@ TABLES = _table_columns()
 
 @contextmanager
 def connect(path: Path):
-    """A connection to the working database with every raw and audit table present."""
+    """A connection to the working database with every raw, audit and history table present."""
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     try:
-        con.execute("CREATE SCHEMA IF NOT EXISTS raw; CREATE SCHEMA IF NOT EXISTS audit;")
+        for schema in ("raw", "audit", "history"):
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         for table, columns in TABLES.items():
             body = ", ".join(f"{name} {kind}" for name, kind in columns.items())
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")

@@ -12,7 +12,7 @@ from dagster import (
     asset,
 )
 
-from orchestration import warehouse
+from orchestration import publications, warehouse
 from orchestration.assets import WAREHOUSE_POOL
 from orchestration.assets.metadata import source_version
 from orchestration.assets.transform import scorecard_dbt
@@ -29,7 +29,12 @@ MARTS = sorted(key for key in scorecard_dbt.keys if key.path[0] == "marts")
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
     code_version=source_version(
-        ["orchestration/warehouse.py", "orchestration/report.py", "orchestration/assets/publish.py"]
+        [
+            "orchestration/warehouse.py",
+            "orchestration/publications.py",
+            "orchestration/report.py",
+            "orchestration/assets/publish.py",
+        ]
     ),
     description=(
         "The DuckDB file BI reads (warehouse.md): the marts and audit schemas, written in "
@@ -41,14 +46,17 @@ MARTS = sorted(key for key in scorecard_dbt.keys if key.path[0] == "marts")
 def published_warehouse(context: AssetExecutionContext, scorecard: ScorecardResource):
     settings = scorecard.settings()
     warehouse.publish(settings.work_db, settings.warehouse)
-    context.log.info(f"Published {settings.warehouse}")
+    # only now is the publication real: the history takes it (publications.py)
+    publication = publications.record(settings.work_db)
+    context.log.info(f"Published {settings.warehouse} (publication {publication})")
     return MaterializeResult(metadata=publication_metadata(settings.warehouse))
 
 
 def publication_metadata(published) -> dict:
     """What BI is reading, read back from the published file itself: which file, its
-    SHA-256 and size (to compare with the file on disk), the month a committee sees and
-    its county scorecard."""
+    SHA-256 and size (to compare with the file on disk), its publication number, the month
+    a committee sees, how many of that month's figures were revised since first published,
+    and its county scorecard."""
     with published.open("rb") as file:
         digest = hashlib.file_digest(file, "sha256").hexdigest()
     with duckdb.connect(str(published), read_only=True) as con:
@@ -58,13 +66,18 @@ def publication_metadata(published) -> dict:
         }
         month, note = default_month(con)
         latest = con.execute("SELECT max(month_start) FROM marts.dim_month").fetchone()[0]
+        publication = con.execute("SELECT max(publication_id) FROM marts.dim_publication")
+        publication_id = publication.fetchone()[0]
+        revised = publications.revised_figures(con, month)
         scorecard_table = county_scorecard_markdown(con, month)
     return {
         "warehouse": MetadataValue.path(str(published)),
         "sha256": digest,
         "size_bytes": published.stat().st_size,
         "published_at": MetadataValue.timestamp(datetime.now(UTC)),
+        "publication_id": publication_id,
         "committee_month": f"{month:%Y-%m}" if month else "none",
+        "revised_figures_in_committee_month": revised,
         "latest_month": f"{latest:%Y-%m}" if latest else "none",
         "rows": MetadataValue.json(rows),
         "county_scorecard": MetadataValue.md(scorecard_table + (f"\n\n{note}" if note else "")),

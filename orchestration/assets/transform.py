@@ -14,6 +14,7 @@ from dagster import AssetExecutionContext, AssetKey, MetadataValue, Output
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_shared.record import replace
 
+from orchestration import publications
 from orchestration.assets import WAREHOUSE_POOL
 from orchestration.dbt_project import DBT_PROJECT, building, ensure_manifest
 from orchestration.report import county_scorecard_markdown
@@ -91,6 +92,10 @@ def scorecard_dbt(
     context: AssetExecutionContext, dbt: DbtCliResource, scorecard: ScorecardResource
 ) -> Iterator:
     settings = scorecard.settings()
+    # dbt numbers this run's publication after the history, so the history is first made
+    # the published file's when they differ (a lost working database, a killed publish).
+    if restored := publications.reconcile(settings.work_db, settings.warehouse):
+        context.log.info(restored)
     # Model results are held until dbt has closed the database, so that their row
     # counts (and the county scorecard) can be read from it and shown with them.
     held = []

@@ -259,7 +259,7 @@ def test_the_published_marts_carry_their_descriptions(published):
         "WHERE schema_name = 'marts' AND comment IS NULL",
     )
     assert undocumented == []
-    assert len(query(warehouse, "SELECT * FROM duckdb_tables() WHERE schema_name = 'marts'")) == 8
+    assert len(query(warehouse, "SELECT * FROM duckdb_tables() WHERE schema_name = 'marts'")) == 10
 
 
 def test_a_folder_name_with_an_apostrophe_publishes(tmp_path: Path):

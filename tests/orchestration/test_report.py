@@ -9,8 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.report import county_scorecard_lines
+from orchestration.report import county_scorecard_lines, county_scorecard_markdown
 
+COLUMNS = "month_start, district_code, indicator_code, value, target, rag, direction, data_status"
 LONG_NAME = "Initial assessments per 10,000 children, financial year to date, annualised"
 
 
@@ -36,7 +37,8 @@ def publish(
             "CREATE TABLE marts.dim_month (month_start DATE, month_label VARCHAR);"
             "CREATE TABLE marts.scorecard_monthly (month_start DATE, district_code VARCHAR, "
             "indicator_code VARCHAR, value DOUBLE, target DOUBLE, rag VARCHAR, "
-            "direction VARCHAR, data_status VARCHAR, variation VARCHAR);"
+            "direction VARCHAR, data_status VARCHAR, variation VARCHAR, "
+            "first_published_value DOUBLE, revised BOOLEAN DEFAULT false);"
         )
         con.execute(
             "INSERT INTO marts.dim_indicator VALUES "
@@ -52,15 +54,16 @@ def publish(
             for code, status in statuses.items():
                 value = values[code] if status == "ok" else None
                 con.execute(
-                    "INSERT INTO marts.scorecard_monthly VALUES (?, 'ALL', ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO marts.scorecard_monthly ({COLUMNS}, variation) "
+                    "VALUES (?, 'ALL', ?, ?, ?, ?, ?, ?, ?)",
                     [month, code, value, 20.0 if code == "IA_RATE_YTD" else None,
                      "green" if value and code == "IA_RATE_YTD" else None, None, status,
                      variation.get(code)],
                 )  # fmt: skip
         for month, district, code, status in districts:
             con.execute(
-                "INSERT INTO marts.scorecard_monthly "
-                "VALUES (?, ?, ?, NULL, NULL, NULL, NULL, ?, NULL)",
+                f"INSERT INTO marts.scorecard_monthly ({COLUMNS}) "
+                "VALUES (?, ?, ?, NULL, NULL, NULL, NULL, ?)",
                 [month, district, code, status],
             )
     return path
@@ -172,3 +175,27 @@ def test_a_special_cause_signal_is_marked_in_a_word_and_common_cause_is_not(tmp_
         assert lines_of(path)[3] == (
             f"{'Referrals received':<56} {'5':>10} {'-':>10}  {'-':<6} {'-':<9} {word}"
         )
+
+
+def test_a_revised_figure_is_marked_with_its_first_published_value(tmp_path):
+    """REF_COUNT (5 now) was first published as 4; IA_RATE_YTD first without a value."""
+    path = publish(tmp_path / "s.duckdb", {"2012-03-01": OK}, [])
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "UPDATE marts.scorecard_monthly SET revised = true, first_published_value = "
+            "CASE indicator_code WHEN 'REF_COUNT' THEN 4 END"
+        )
+    referrals = f"{'Referrals received':<56} {'5':>10} {'-':>10}  {'-':<6} {'-':<9} -"
+    assessments = f"{'Initial assessments per 10,000 children, financial year':<56} {'12.3':>10} "
+    assessments += f"{'20.0':>10}  {'green':<6} {'-':<9} -"
+    assert lines_of(path)[2:] == [
+        HEADER,
+        f"{referrals:<108}  (revised; first published 4)",
+        f"{assessments:<108}  (revised; first published with no value)",
+        "  to date, annualised",
+    ]
+    with duckdb.connect(str(path), read_only=True) as con:
+        table = county_scorecard_markdown(con).splitlines()
+    assert table[4] == (
+        "| Referrals received (`REF_COUNT`) | 5 | - |  |  |  | ok (revised; first published 4) |"
+    )

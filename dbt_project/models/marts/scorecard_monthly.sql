@@ -1,98 +1,56 @@
 -- Grain: month x district (county included) x indicator, every combination: each
--- figure against its target, RAG-rated, with its direction and its district rank.
---   RAG (value and target exist, polarity not neutral; tol = tolerance_pct):
---     lower_is_better  green if value <= target; amber if value <= target * (1 + tol/100)
---     higher_is_better green if value >= target; amber if value >= target * (1 - tol/100)
---     else red.
---   Direction against the previous calendar month (both values exist, not neutral):
---     unchanged if equal; improving if the value moved the better way; else worsening.
---   Rank among the listed districts with a value: 1 = best; ties share (RANK()).
---   variation and assurance as fct_indicator_spc judges them (not recomputed here).
--- Every comparison is made on both sides rounded to 6 decimal places.
+-- figure against its target, RAG-rated, with its direction and its district rank
+-- (int_scorecard_figures), its variation and assurance as fct_indicator_spc judges them
+-- (not recomputed here), and how it was first published (fct_scorecard_revision):
+--   first_published_value: the value of the figure's first revision row;
+--   revised: true when the figure has more than one (it changed since), never null.
 with
 
-figures as (select * from {{ ref('fct_indicator_monthly') }}),
-
-months as (select month_start, financial_year from {{ ref('dim_month') }}),
-
-indicators as (select indicator_code, polarity from {{ ref('dim_indicator') }}),
-
-targets as (select * from {{ ref('fct_target') }}),
+figures as (select * from {{ ref('int_scorecard_figures') }}),
 
 spc as (select * from {{ ref('fct_indicator_spc') }}),
 
-joined as (
-
-    select
-        figures.*,
-        indicators.polarity,
-        targets.target,
-        targets.tolerance_pct,
-        spc.variation,
-        spc.assurance,
-        lag(figures.value) over (
-            partition by figures.district_code, figures.indicator_code
-            order by figures.month_start
-        ) as previous_value,
-        figures.district_code <> 'ALL'
-            and indicators.polarity <> 'neutral'
-            and figures.value is not null as is_ranked
-    from figures
-    inner join months using (month_start)
-    inner join indicators using (indicator_code)
-    left join targets using (financial_year, district_code, indicator_code)
-    left join spc using (month_start, district_code, indicator_code)
-
-),
-
-final as (
+revisions as (
 
     select
         month_start,
         district_code,
         indicator_code,
         value,
-        numerator,
-        denominator,
-        data_status,
-        target,
-        tolerance_pct,
-        case
-            when value is null or target is null or polarity = 'neutral' then null
-            when polarity = 'lower_is_better' then
-                case
-                    when {{ rounded('value') }} <= {{ rounded('target') }} then 'green'
-                    when {{ rounded('value') }} <= {{ rounded('target * (1 + tolerance_pct / 100)') }}
-                        then 'amber'
-                    else 'red'
-                end
-            else
-                case
-                    when {{ rounded('value') }} >= {{ rounded('target') }} then 'green'
-                    when {{ rounded('value') }} >= {{ rounded('target * (1 - tolerance_pct / 100)') }}
-                        then 'amber'
-                    else 'red'
-                end
-        end as rag,
-        previous_value,
-        case
-            when value is null or previous_value is null or polarity = 'neutral' then null
-            when {{ rounded('value') }} = {{ rounded('previous_value') }} then 'unchanged'
-            when (polarity = 'lower_is_better')
-                = ({{ rounded('value') }} < {{ rounded('previous_value') }}) then 'improving'
-            else 'worsening'
-        end as direction,
-        case
-            when is_ranked then rank() over (
-                partition by month_start, indicator_code, is_ranked
-                order by
-                    case when polarity = 'lower_is_better' then 1 else -1 end
-                    * {{ rounded('value') }}
-            )
-        end as district_rank,
-        variation,
-        assurance
-    from joined
+        row_number() over (
+            partition by month_start, district_code, indicator_code order by publication_id
+        ) as row_in_history,
+        count(*) over (
+            partition by month_start, district_code, indicator_code
+        ) as rows_in_history
+    from {{ ref('fct_scorecard_revision') }}
+
+),
+
+first_published as (
+
+    select
+        month_start,
+        district_code,
+        indicator_code,
+        value as first_published_value,
+        rows_in_history > 1 as revised
+    from revisions
+    where row_in_history = 1
+
+),
+
+final as (
+
+    select
+        figures.*,
+        spc.variation,
+        spc.assurance,
+        first_published.first_published_value,
+        coalesce(first_published.revised, false) as revised
+    from figures
+    left join spc using (month_start, district_code, indicator_code)
+    left join first_published using (month_start, district_code, indicator_code)
 
 )
 
