@@ -3,7 +3,8 @@
 -- each point M on M and the points before it only (no hindsight).
 --   Points: the months with a value, in month order; a month without one is skipped.
 --   Window at M: M and up to 23 points before it; points = least(n, 24). Fewer than 12
---     points: nothing is judged (mean, limits, spc_rule and side null).
+--     points: nothing is judged (limits, spc_rule and side null; the mean, neither a
+--     limit nor a signal, is still given).
 --   mean = avg of the window; mR = avg of its points - 1 absolute differences;
 --     limits mean +/- 2.66 mR; near limits mean +/- (2/3) 2.66 mR.
 --   Rules on M with M's own mean and limits, first match wins:
@@ -124,7 +125,7 @@ final as (
         windows.value,
         windows.points,
         windows.point_number >= {{ judged_from }} as is_judged,
-        limits.mean,
+        windows.window_mean as mean,
         limits.lower_limit,
         limits.upper_limit,
         signals.signal.rule as spc_rule,
