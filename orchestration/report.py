@@ -61,6 +61,16 @@ def revision_note(first_published_value: float | None, revised: bool, unit: str)
     return f"(revised; first published {first})"
 
 
+def special_cause_signals(con: duckdb.DuckDBPyConnection, month: date | None) -> int:
+    """How many of a month's figures (districts and county) show a special-cause
+    variation (signals.md), as the published marts say: what a reviewer looks at first."""
+    return con.execute(
+        "SELECT count(*) FROM marts.scorecard_monthly "
+        "WHERE month_start = ? AND variation LIKE 'special_cause_%'",
+        [month],
+    ).fetchone()[0]
+
+
 # Names wrap at whole words on this width; the figures stay on the name's first line.
 NAME_WIDTH = 56
 # The table's width (name, value, target, RAG, direction, signal): notes wrap to it too.

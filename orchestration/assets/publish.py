@@ -16,7 +16,7 @@ from orchestration import publications, warehouse
 from orchestration.assets import WAREHOUSE_POOL
 from orchestration.assets.metadata import source_version
 from orchestration.assets.transform import scorecard_dbt
-from orchestration.report import county_scorecard_markdown, default_month
+from orchestration.report import county_scorecard_markdown, default_month, special_cause_signals
 from orchestration.resources import ScorecardResource
 
 MARTS = sorted(key for key in scorecard_dbt.keys if key.path[0] == "marts")
@@ -55,8 +55,8 @@ def published_warehouse(context: AssetExecutionContext, scorecard: ScorecardReso
 def publication_metadata(published) -> dict:
     """What BI is reading, read back from the published file itself: which file, its
     SHA-256 and size (to compare with the file on disk), its publication number, the month
-    a committee sees, how many of that month's figures were revised since first published,
-    and its county scorecard."""
+    a committee sees, how many of that month's figures were revised since first published
+    and how many show a special-cause variation, and its county scorecard."""
     with published.open("rb") as file:
         digest = hashlib.file_digest(file, "sha256").hexdigest()
     with duckdb.connect(str(published), read_only=True) as con:
@@ -69,6 +69,7 @@ def publication_metadata(published) -> dict:
         publication = con.execute("SELECT max(publication_id) FROM marts.dim_publication")
         publication_id = publication.fetchone()[0]
         revised = publications.revised_figures(con, month)
+        signals = special_cause_signals(con, month)
         scorecard_table = county_scorecard_markdown(con, month)
     return {
         "warehouse": MetadataValue.path(str(published)),
@@ -78,6 +79,7 @@ def publication_metadata(published) -> dict:
         "publication_id": publication_id,
         "committee_month": f"{month:%Y-%m}" if month else "none",
         "revised_figures_in_committee_month": revised,
+        "special_cause_signals_in_committee_month": signals,
         "latest_month": f"{latest:%Y-%m}" if latest else "none",
         "rows": MetadataValue.json(rows),
         "county_scorecard": MetadataValue.md(scorecard_table + (f"\n\n{note}" if note else "")),

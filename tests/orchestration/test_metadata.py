@@ -79,6 +79,8 @@ def test_the_publication_names_its_file_hash_size_and_committee_month(build):
     assert published["latest_month"].value == "2011-05"
     assert published["publication_id"].value == 1  # the first: nothing revised yet
     assert published["revised_figures_in_committee_month"].value == 0
+    # two months of history: nothing is judged before a figure's 12th point
+    assert published["special_cause_signals_in_committee_month"].value == 0
     scorecard = published["county_scorecard"].value
     assert scorecard.startswith("**County scorecard, May 2011**")
     assert "No month's county figures are complete; May 2011, the latest, is shown" in scorecard

@@ -4,12 +4,17 @@ wrap on whole words instead of being cut off."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.report import county_scorecard_lines, county_scorecard_markdown
+from orchestration.report import (
+    county_scorecard_lines,
+    county_scorecard_markdown,
+    special_cause_signals,
+)
 
 COLUMNS = "month_start, district_code, indicator_code, value, target, rag, direction, data_status"
 LONG_NAME = "Initial assessments per 10,000 children, financial year to date, annualised"
@@ -199,3 +204,21 @@ def test_a_revised_figure_is_marked_with_its_first_published_value(tmp_path):
     assert table[4] == (
         "| Referrals received (`REF_COUNT`) | 5 | - |  |  |  | ok (revised; first published 4) |"
     )
+
+
+def test_special_cause_signals_are_counted_for_the_month_common_cause_not(tmp_path):
+    """Two county figures of March with a special cause (one of each kind counted), one
+    common cause and a district row with none: 2; February has none."""
+    path = publish(
+        tmp_path / "s.duckdb",
+        {"2012-02-01": OK, "2012-03-01": OK},
+        [("2012-03-01", "NOR", "REF_COUNT", "not_submitted")],
+        {"IA_RATE_YTD": "special_cause_concern", "REF_COUNT": "special_cause_neither"},
+    )
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "UPDATE marts.scorecard_monthly SET variation = 'common_cause' "
+            "WHERE month_start = '2012-02-01'"
+        )
+        assert special_cause_signals(con, date(2012, 3, 1)) == 2
+        assert special_cause_signals(con, date(2012, 2, 1)) == 0
