@@ -8,7 +8,9 @@ assets/raw.py    the raw layer as Dagster assets (loading + recording, per parti
 assets/transform.py  dbt: staging -> intermediate -> marts (dbt_project/)
 assets/quality.py, assets/timeliness.py  checks on the marts
 assets/publish.py    the working database published as the warehouse
-report.py        the county scorecard read back from the warehouse
+publications.py  the publication history: restored from the warehouse, written after a publish
+report.py        the county scorecard read back from the warehouse (`scorecard show`)
+pack/            the committee pack: one self-contained HTML file from the warehouse
 
 Around them: definitions.py (the one Definitions), jobs, partitions, schedules,
 sensors (sensing.py: what the sensor compares), resources, executor and writer_lock

@@ -25,7 +25,6 @@ The marts are validated one financial year at a time, so memory stays flat howev
 long the history. A failing suite stops the publish: the published file stays as it was.
 """
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +90,6 @@ def _workforce_expectations() -> list:
 
 def validate(frame: pd.DataFrame, expectations: list, name: str) -> list[dict]:
     """Run a GX suite on a frame; one summary per expectation."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
