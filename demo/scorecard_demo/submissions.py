@@ -9,6 +9,9 @@ record sent wrongly before. Snapshot extracts describe the last day of the month
 
 Rows hold typed cells (``str``, ``date``, ``float``, ``bool`` or ``None``); how a
 cell is spelt in a file is ``write``'s business.
+
+Over 300 lines on purpose: every extract's monthly file is cut from the same
+simulated history here, so the rules of what a month's file holds sit side by side.
 """
 
 from __future__ import annotations

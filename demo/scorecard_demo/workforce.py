@@ -6,6 +6,9 @@ loses permanent and agency staff month by month to stay near
 ``establishment x (1 + over)`` with the district's agency share. Cases open at
 each month end are held by the least-loaded worker of the right team type, so
 the average fieldwork caseload follows from the district's budgeted caseload.
+
+Over 300 lines on purpose: the three snapshots share one roster month by month;
+split, each module would need the others' state.
 """
 
 from __future__ import annotations
