@@ -151,14 +151,16 @@ BROKEN = {
           EXCEPT ALL
           SELECT month_start, district_code, indicator_code, numerator, denominator,
                  value, data_status FROM {SCORECARD})""",
-    "spc points count the months with a value so far, at most 24; judged from 12": """
+    "spc points count the months with a value so far, at most 24; judged from 12, "
+    "the mean given whenever there is a value": """
         SELECT * FROM (
           SELECT *, count(value) OVER (PARTITION BY district_code, indicator_code
                                        ORDER BY month_start) AS so_far
           FROM marts.fct_indicator_spc)
         WHERE points IS DISTINCT FROM CASE WHEN value IS NOT NULL THEN least(so_far, 24) END
            OR (variation IS NOT NULL) <> coalesce(so_far >= 12 AND value IS NOT NULL, false)
-           OR (mean IS NULL) <> (variation IS NULL)
+           OR (mean IS NULL) <> (value IS NULL)
+           OR (lower_limit IS NULL) <> (variation IS NULL)
            OR (spc_rule IS NULL) <> (variation IS NULL OR variation = 'common_cause')""",
     "scorecard variation and assurance are fct_indicator_spc's": f"""
         SELECT s.* FROM {SCORECARD} s JOIN marts.fct_indicator_spc f

@@ -57,6 +57,16 @@ MARTS = {
     "dim_district": ["district_code", "district_name", "is_county"],
     "dim_month": ["month_start", "month_end", "month_label", "financial_year", "fy_month"],
     "dim_indicator": ["indicator_code", "indicator_name", "unit", "polarity", "definition"],
+    "dim_publication": ["publication_id", "published_at", "first_month", "last_month"],
+    "fct_scorecard_revision": [
+        "month_start",
+        "district_code",
+        "indicator_code",
+        "publication_id",
+        "value",
+        "data_status",
+        "rag",
+    ],
     "fct_indicator_monthly": [
         "month_start",
         "district_code",
@@ -109,6 +119,8 @@ MARTS = {
         "district_rank",
         "variation",
         "assurance",
+        "first_published_value",
+        "revised",
     ],
 }
 
