@@ -175,3 +175,26 @@ def test_a_full_disk_is_named(tmp_path: Path, tiny_landing: Path):
         f"the write-ahead log {work_db}.wal of the working database {work_db} cannot be "
         "written: the disk is full (no space left on device); free some space and run again.",
     )
+
+
+def test_a_pack_that_cannot_be_written_after_the_publish_still_exits_0(
+    tmp_path: Path, tiny_landing: Path
+):
+    """The committee pack comes after the publish: when its folder cannot be made (here a
+    file stands where it should go) the warehouse is published all the same, so the run
+    exits 0 and says so, instead of "Nothing was published"."""
+    warehouse = tmp_path / "out" / "scorecard.duckdb"
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the reports folder should be")
+    command = [sys.executable, "-m", "orchestration.cli", "run",
+               "--landing", str(tiny_landing), "--warehouse", str(warehouse)]  # fmt: skip
+    env = cli_env() | {"SCORECARD_REPORTS_DIR": str(blocker)}
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [said] = [line for line in result.stdout.splitlines() if line.startswith("Published ")]
+    assert said.startswith(f"Published {warehouse}, but the committee pack was not written: ")
+    assert "Nothing was published" not in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.dim_publication").fetchone() == (1,)
+    assert blocker.read_text() == "a file where the reports folder should be"
