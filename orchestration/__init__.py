@@ -14,6 +14,7 @@ pack/            the committee pack: one self-contained HTML file from the wareh
 
 Around them: definitions.py (the one Definitions), jobs, partitions, schedules,
 sensors (sensing.py: what the sensor compares), resources, executor and writer_lock
-(one writer at a time); cli.py and build.py (`scorecard run`), progress and failures
+(one writer at a time); cli.py and build.py (`scorecard run`), arguments.py (what show
+and report say of bad arguments), progress and failures
 (what the console says); settings.py, the only module that reads the environment.
 """

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.arguments import fail, warehouse_and_month_refused
 from orchestration.settings import Settings
 
 DEMO_MONTHS = "2010-04:2012-03"
@@ -22,7 +23,7 @@ def _generate(out: Path, months: str, seed: int) -> int:
     except ModuleNotFoundError as missing:
         if missing.name != "scorecard_demo":
             raise
-        return _fail(
+        return fail(
             "The demo generator is not installed: it is the separate scorecard-demo package, "
             "which `uv run scorecard ...` in a clone of the repository installs, as does "
             "`pip install ./demo` from the clone's root.",
@@ -74,34 +75,22 @@ def _print_reference_warnings(warehouse: Path) -> None:
             print(f"Warning: {path} was rejected whole ({error}): {WITHOUT_REFERENCE[extract]}.")
 
 
-def _fail(sentence: str, status: int) -> int:
-    print(sentence, file=sys.stderr)
-    return status
-
-
 def _show(warehouse: Path, month: str | None) -> int:
     """Print the county scorecard; a bad argument exits 2, an unreadable warehouse 1."""
-    from orchestration.landing import is_month
     from orchestration.report import county_months, county_scorecard_lines
 
-    if month is not None and not is_month(month):
-        return _fail(f"--month must be a month written YYYY-MM, such as 2011-12, not {month!r}.", 2)
-    if not warehouse.is_file():
-        return _fail(
-            f"There is no published warehouse at {warehouse}: run `scorecard run` first, "
-            "or give its path with --warehouse.",
-            1,
-        )
+    if (refused := warehouse_and_month_refused(warehouse, month)) is not None:
+        return refused
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
             months = county_months(con)
             if month is not None and month not in {f"{start:%Y-%m}" for start, *_ in months}:
                 held = f"run from {months[0][1]} to {months[-1][1]}" if months else "are none"
-                return _fail(f"The warehouse holds no figures for {month}: its months {held}.", 2)
+                return fail(f"The warehouse holds no figures for {month}: its months {held}.", 2)
             lines = county_scorecard_lines(con, f"{month}-01" if month else None)
     except duckdb.Error as problem:
         reason = str(problem).splitlines()[0]
-        return _fail(f"{warehouse} is not a published scorecard warehouse ({reason}).", 1)
+        return fail(f"{warehouse} is not a published scorecard warehouse ({reason}).", 1)
     print("\n".join(lines))
     return 0
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import duckdb
 
-from orchestration.landing import is_month
+from orchestration.arguments import fail, warehouse_and_month_refused
 from orchestration.settings import Settings
 
 
@@ -17,28 +16,17 @@ def report(settings: Settings, month: str | None, out: str | None) -> int:
     from orchestration.pack.render import write_pack
 
     warehouse = settings.warehouse
-    if month is not None and not is_month(month):
-        return _fail(f"--month must be a month written YYYY-MM, such as 2011-12, not {month!r}.", 2)
-    if not warehouse.is_file():
-        return _fail(
-            f"There is no published warehouse at {warehouse}: run `scorecard run` first, "
-            "or give its path with --warehouse.",
-            1,
-        )
+    if (refused := warehouse_and_month_refused(warehouse, month)) is not None:
+        return refused
     try:
         summary = write_pack(warehouse, Path(out) if out else None, month, settings.reports_dir)
     except ValueError as problem:  # a month the warehouse does not hold
-        return _fail(str(problem), 2)
+        return fail(str(problem), 2)
     except duckdb.Error as problem:
         reason = str(problem).splitlines()[0]
-        return _fail(f"{warehouse} is not a published scorecard warehouse ({reason}).", 1)
+        return fail(f"{warehouse} is not a published scorecard warehouse ({reason}).", 1)
     print(summary.sentence() + ".")
     return 0
-
-
-def _fail(sentence: str, status: int) -> int:
-    print(sentence, file=sys.stderr)
-    return status
 
 
 def written_pack(settings: Settings) -> str:
