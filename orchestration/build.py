@@ -26,6 +26,7 @@ from dagster._core.storage.tags import (
 )
 from dagster._core.utils import make_new_run_id
 
+from orchestration import rerun
 from orchestration.assets.quality import NOT_SHRUNK
 from orchestration.failures import explain
 from orchestration.loading.districts import DistrictsUnavailable, scan_listed
@@ -51,9 +52,16 @@ def instance() -> DagsterInstance:
 
 
 def build_warehouse(
-    settings: Settings, *, verbose: bool = False, out: TextIO | None = None
+    settings: Settings,
+    *,
+    verbose: bool = False,
+    reload: bool = False,
+    out: TextIO | None = None,
 ) -> Outcome:
     """One run over the landing, after any other writer of the working database.
+
+    District-months unchanged since they were loaded are not read again unless
+    ``reload`` (orchestration.loading.unchanged).
 
     ``out`` receives a line per stage (orchestration.progress); dbt's and Dagster's logs
     reach the console only when ``verbose``.
@@ -72,28 +80,10 @@ def build_warehouse(
     landing = listed.landing
     months = landing.months
     progress = Progress(out or io.StringIO(), months, settings.work_db)
-    progress.reading(landing, districts)
-
-    from orchestration.definitions import defs  # deferred for cost: loading it parses dbt
-
-    run_config = {
-        # Dagster logs a failed step with its stack trace at ERROR; the CLI says the cause
-        # in a sentence instead (orchestration.failures), so by default the console is quiet.
-        "loggers": {"console": {"config": {"log_level": console_log_level(verbose)}}},
-        "resources": {
-            "scorecard": {
-                "config": {
-                    "landing_dir": str(settings.landing_dir),
-                    "warehouse": str(settings.warehouse),
-                    "work_db": str(settings.work_db),
-                    "allow_shrink": settings.allow_shrink,
-                }
-            }
-        },
-    }
-    job = defs.resolve_job_def("scorecard_build" if months else "reference_update")
+    inputs = rerun.inputs(settings)  # before the run: a file changed during it is new next time
+    job_name = "scorecard_build" if months else "reference_update"
     run_id = make_new_run_id()
-    me = Holder(os.getpid(), run_id, job.name)
+    me = Holder(os.getpid(), run_id, job_name)
     # The lock is taken before the run exists, so waiting marks nothing failed; the run
     # executes in this process (execute_in_process replaces the job's locking executor),
     # so the lock is held for the whole run (orchestration.writer_lock).
@@ -107,28 +97,21 @@ def build_warehouse(
             on_overdue=progress.overdue,
         ),
     ):
-        tags = {}
-        if months:
-            register(dagster_instance, months, districts)
-            all_months = dagster_instance.get_dynamic_partitions(MONTHS.name)
-            all_districts = dagster_instance.get_dynamic_partitions(DISTRICTS.name)
-            tags = {
-                ASSET_PARTITION_RANGE_START_TAG: str(
-                    district_month_key(all_months[0], all_districts[0])
-                ),
-                ASSET_PARTITION_RANGE_END_TAG: str(
-                    district_month_key(all_months[-1], all_districts[-1])
-                ),
-            }
-        dagster_instance.add_event_listener(run_id, progress)
-        with _quiet(verbose):
-            result = job.execute_in_process(
-                run_config=run_config,
-                instance=dagster_instance,
-                tags=tags,
-                run_id=run_id,
-                raise_on_error=False,
-            )
+        progress.reading(landing, districts)
+        result = _execute(
+            settings,
+            dagster_instance,
+            job_name,
+            run_id,
+            months,
+            districts,
+            progress,
+            verbose,
+            reload,
+        )
+        if result.success and settings.warehouse.exists():
+            rerun.record(settings, inputs)
+
     if shrunk := _shrinkage_found(result):
         return Outcome(False, f"Nothing was published: {shrunk}", result.run_id)
     if not result.success:
@@ -151,6 +134,60 @@ def build_warehouse(
     if not settings.warehouse.exists():
         return Outcome(False, "Nothing was published: a blocking check failed.", result.run_id)
     return Outcome(True, f"Published {settings.warehouse}", result.run_id)
+
+
+def _execute(
+    settings: Settings,
+    dagster_instance: DagsterInstance,
+    job_name: str,
+    run_id: str,
+    months: list[str],
+    districts: list[str],
+    progress: Progress,
+    verbose: bool,
+    reload: bool,
+):
+    """The one Dagster run of ``job_name`` over every month x district, in this process."""
+    from orchestration.definitions import defs  # deferred for cost: loading it parses dbt
+
+    run_config = {
+        # Dagster logs a failed step with its stack trace at ERROR; the CLI says the cause
+        # in a sentence instead (orchestration.failures), so by default the console is quiet.
+        "loggers": {"console": {"config": {"log_level": console_log_level(verbose)}}},
+        "resources": {
+            "scorecard": {
+                "config": {
+                    "landing_dir": str(settings.landing_dir),
+                    "warehouse": str(settings.warehouse),
+                    "work_db": str(settings.work_db),
+                    "allow_shrink": settings.allow_shrink,
+                    "reload": reload,
+                }
+            }
+        },
+    }
+    tags = {}
+    if months:
+        register(dagster_instance, months, districts)
+        all_months = dagster_instance.get_dynamic_partitions(MONTHS.name)
+        all_districts = dagster_instance.get_dynamic_partitions(DISTRICTS.name)
+        tags = {
+            ASSET_PARTITION_RANGE_START_TAG: str(
+                district_month_key(all_months[0], all_districts[0])
+            ),
+            ASSET_PARTITION_RANGE_END_TAG: str(
+                district_month_key(all_months[-1], all_districts[-1])
+            ),
+        }
+    dagster_instance.add_event_listener(run_id, progress)
+    with _quiet(verbose):
+        return defs.resolve_job_def(job_name).execute_in_process(
+            run_config=run_config,
+            instance=dagster_instance,
+            tags=tags,
+            run_id=run_id,
+            raise_on_error=False,
+        )
 
 
 def _writer_running(dagster_instance: DagsterInstance):

@@ -41,7 +41,17 @@ def _generate(out: Path, months: str, seed: int) -> int:
     return 0
 
 
-def _run(settings: Settings, verbose: bool = False) -> int:
+def _run(settings: Settings, verbose: bool = False, reload: bool = False) -> int:
+    from orchestration.rerun import publish_again
+
+    def waiting(holder) -> None:
+        print(f"Waiting for {holder.describe()} to finish ...", flush=True)
+
+    if not reload and (sentence := publish_again(settings, waiting)):
+        print(sentence)
+        _print_reference_warnings(settings.warehouse)
+        return 0
+
     from orchestration.build import build_warehouse
 
     print(
@@ -49,7 +59,7 @@ def _run(settings: Settings, verbose: bool = False) -> int:
         "(ingestion, dbt, checks, publish; --verbose shows the full logs) ...",
         flush=True,
     )
-    outcome = build_warehouse(settings, verbose=verbose, out=sys.stdout)
+    outcome = build_warehouse(settings, verbose=verbose, reload=reload, out=sys.stdout)
     print(outcome.message)
     if not outcome.published:
         return 1
@@ -137,6 +147,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="publish even if the new scorecard has far fewer figures than the published one",
     )
+    run.add_argument(
+        "--reload",
+        action="store_true",
+        help="read every file again, even those unchanged since they were loaded",
+    )
 
     show = commands.add_parser("show", help="print the county scorecard from a published file")
     show.add_argument("--warehouse")
@@ -168,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         allow_shrink=getattr(args, "allow_shrink", False) or None,
     )
     if args.command == "run":
-        return _run(settings, args.verbose)
+        return _run(settings, args.verbose, args.reload)
     if args.command == "show":
         return _show(settings.warehouse, args.month)
     if args.command == "report":

@@ -16,10 +16,12 @@ import hashlib
 import hmac
 import os
 import secrets
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from orchestration.settings import pseudonym_key_file, pseudonym_key_from_environment
+
+if TYPE_CHECKING:  # pandas is not imported for the key alone (orchestration.rerun)
+    import pandas as pd
 
 PSEUDONYM_LENGTH = 32  # hex characters: 128 bits
 MIN_KEY_BYTES = 32

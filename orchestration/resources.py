@@ -21,7 +21,13 @@ class ScorecardResource(ConfigurableResource):
             "(SCORECARD_ALLOW_SHRINK; `scorecard run --allow-shrink`)"
         ),
     )
-
+    reload: bool = Field(
+        default=False,
+        description=(
+            "Read every district-month's files again, even those unchanged since they were "
+            "loaded (`scorecard run --reload`)"
+        ),
+    )
     reports_dir: str = Field(
         default="",
         description="Folder of the committee packs (SCORECARD_REPORTS_DIR; default: "

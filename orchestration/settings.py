@@ -73,6 +73,16 @@ def console_log_level(verbose: bool) -> str:
     return "INFO" if verbose else os.getenv("SCORECARD_LOG_LEVEL", "CRITICAL")
 
 
+def scorecard_environment() -> dict[str, str]:
+    """Every SCORECARD_* variable but the pseudonym key itself (its fingerprint stands for
+    it): what a run's output may depend on besides its files and code."""
+    return {
+        name: value
+        for name, value in sorted(os.environ.items())
+        if name.startswith("SCORECARD_") and name != "SCORECARD_PSEUDONYM_KEY"
+    }
+
+
 def pseudonym_key_from_environment() -> str | None:
     """SCORECARD_PSEUDONYM_KEY as set (an empty value counts as unset)."""
     return os.getenv("SCORECARD_PSEUDONYM_KEY") or None

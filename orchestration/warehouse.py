@@ -50,6 +50,14 @@ REJECTED_ROWS_COLUMNS = {
     "reason": "VARCHAR",
     "raw_record": "JSON",
 }
+# What each district-month was loaded from (orchestration/loading/unchanged.py)
+FINGERPRINT_COLUMNS = {
+    "reporting_month": "DATE",
+    "district_code": "VARCHAR",
+    "listing": "VARCHAR",
+    "contents": "VARCHAR",
+    "loader": "VARCHAR",
+}
 # What earlier publications published (orchestration/publications.py): the columns of
 # marts.dim_publication and marts.fct_scorecard_revision, which dbt reads as its source.
 PUBLICATIONS_COLUMNS = {
@@ -88,6 +96,13 @@ def _table_columns() -> dict[str, dict[str, str]]:
     tables["raw.district_folders"] = dict(_PARTITION_COLUMNS)
     tables["raw.bank_holidays"] = {"holiday_date": "DATE", "holiday_name": "VARCHAR"}
     tables["raw.settings"] = {"name": "VARCHAR", "value": "VARCHAR"}
+    tables["raw.partition_fingerprints"] = FINGERPRINT_COLUMNS
+    # what the last `scorecard run` that published was made from (orchestration.rerun)
+    tables["raw.last_publish"] = {
+        "inputs": "VARCHAR",
+        "published_file": "VARCHAR",
+        "publication_id": "BIGINT",
+    }
     tables["audit.submissions"] = SUBMISSIONS_COLUMNS
     tables["audit.rejected_rows"] = REJECTED_ROWS_COLUMNS
     tables["history.publications"] = PUBLICATIONS_COLUMNS
@@ -133,9 +148,12 @@ def replace_rows(
 
     An audit row whose file is unchanged (same path, hash, status and error) keeps
     its first ``loaded_at``, so loading the same submission twice changes nothing.
+    Any such write also forgets what the last publishing run was made from
+    (orchestration.rerun): the working database no longer holds only that.
     """
     con.execute("BEGIN TRANSACTION")
     try:
+        con.execute("DELETE FROM raw.last_publish")
         if "audit.submissions" in frames:
             previous = con.execute(
                 "SELECT path, sha256, status, error, loaded_at AS first_loaded_at "

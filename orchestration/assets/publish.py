@@ -14,10 +14,10 @@ from dagster import (
 
 from orchestration import publications, warehouse
 from orchestration.assets import WAREHOUSE_POOL
-from orchestration.assets.metadata import source_version
 from orchestration.assets.transform import scorecard_dbt
 from orchestration.report import county_scorecard_markdown, default_month, special_cause_signals
 from orchestration.resources import ScorecardResource
+from orchestration.sources import source_version
 
 MARTS = sorted(key for key in scorecard_dbt.keys if key.path[0] == "marts")
 

@@ -6,6 +6,7 @@ asset, so lineage runs from a landed extract to the staging model that reads it,
 and each carries its contract's result as an asset check.
 """
 
+import hashlib
 from itertools import groupby
 
 from dagster import (
@@ -21,7 +22,7 @@ from dagster import (
 
 from orchestration import warehouse
 from orchestration.assets import WAREHOUSE_POOL
-from orchestration.assets.metadata import source_version, table_metadata
+from orchestration.assets.metadata import table_metadata
 from orchestration.assets.raw_keys import (
     AFTER_REFERENCE,
     BANK_HOLIDAYS,
@@ -43,12 +44,19 @@ from orchestration.loading.districts import DistrictsUnavailable, scan_listed
 from orchestration.loading.load import Load
 from orchestration.loading.months import load_month
 from orchestration.loading.reference import load_reference
+from orchestration.loading.unchanged import plan
 from orchestration.partitions import DISTRICT_MONTHS, split_key
 from orchestration.pseudonym import KeyRejected, Pseudonymiser, load_key
-from orchestration.recording.district_months import write_district_months
+from orchestration.recording.district_months import (
+    recorded,
+    refresh_listings,
+    write_district_months,
+)
 from orchestration.recording.pseudonym_key import KeyChanged, require_same_key
 from orchestration.recording.reference import write_reference
 from orchestration.resources import ScorecardResource
+from orchestration.settings import Limits
+from orchestration.sources import source_version
 
 CODE_VERSION = source_version(
     [
@@ -61,6 +69,7 @@ CODE_VERSION = source_version(
         "orchestration/pseudonym.py",
         "orchestration/warehouse.py",
         "orchestration/assets/raw.py",
+        "dbt_project/dbt_project.yml",  # the value lists the contracts read
     ]
 )
 """The raw assets' rows are decided by the contracts and the reading and loading code."""
@@ -190,7 +199,9 @@ def district_extracts(context: AssetExecutionContext, scorecard: ScorecardResour
     """Read, pseudonymise and check each district-month's extracts, one month at a time.
 
     A run replaces exactly its partitions, so a resubmitted month replaces its earlier
-    load and loading the same submission twice changes nothing. Memory holds one month's
+    load and loading the same submission twice changes nothing. A partition whose folder
+    is unchanged since this code loaded it is not read again (loading.unchanged): its
+    recorded audit rows stand for it in the metadata and checks. Memory holds one month's
     records; only the run's audit rows are kept for its metadata and checks.
     """
     settings = scorecard.settings()
@@ -199,26 +210,39 @@ def district_extracts(context: AssetExecutionContext, scorecard: ScorecardResour
     partitions = sorted(split_key(key) for key in context.partition_keys)
     landing = scan_landing(settings.landing_dir, sorted({district for _, district in partitions}))
     total = Load()
+    loader = _loader(pseudonymiser)
     with warehouse.connect(settings.work_db) as con:
         try:
             require_same_key(con, pseudonymiser)
         except KeyChanged as problem:
             raise Failure(f"Nothing was loaded: {problem}") from None
         for month, batch in groupby(partitions, key=lambda partition: partition[0]):
-            batch = list(batch)
+            todo = plan(con, landing, list(batch), loader, reload=scorecard.reload)
             load = load_month(
-                landing, month, [district for _, district in batch], pseudonymiser, now
+                landing, month, [district for _, district in todo.load], pseudonymiser, now
             )
-            write_district_months(con, landing, batch, load)
-            total.submissions.extend(load.submissions)
-            total.rejected.extend(load.rejected)
-            context.log.info(f"{month}: loaded {len(batch)} district-month partition(s)")
+            write_district_months(con, landing, todo.load, load, todo.of(todo.load))
+            refresh_listings(con, todo.of(todo.unchanged))
+            for part in (load, recorded(con, todo.unchanged)):
+                total.submissions.extend(part.submissions)
+                total.rejected.extend(part.rejected)
+            context.log.info(
+                f"{month}: loaded {len(todo.load)} district-month partition(s), "
+                f"{len(todo.unchanged)} unchanged since loaded"
+            )
     # before the results: Dagster writes each partition's event as a result is yielded
     keys = {split_key(key): key for key in context.partition_keys}
     add_partition_metadata(context, partition_metadata(files_of(total), keys, landing))
     yield from results(total, EXTRACT_KEYS, settings.work_db, partitioned=True)
     yield MaterializeResult(asset_key=DISTRICT_FOLDERS)
     yield MaterializeResult(asset_key=SUBMISSIONS)
+
+
+def _loader(pseudonymiser: Pseudonymiser) -> str:
+    """What decides a partition's rows besides its files: the code (CODE_VERSION), the
+    file limits and the pseudonym key. A change to any of them reloads every partition."""
+    loader = f"{CODE_VERSION} {Limits.resolve()} {pseudonymiser.fingerprint()}"
+    return hashlib.sha256(loader.encode()).hexdigest()
 
 
 def _pseudonymiser() -> Pseudonymiser:

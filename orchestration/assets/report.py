@@ -4,11 +4,11 @@ published warehouse, written from the published file itself (what BI reads)."""
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
-from orchestration.assets.metadata import source_version
 from orchestration.assets.publish import published_warehouse
 from orchestration.pack import write_pack
 from orchestration.pack.figures import months_of
 from orchestration.resources import ScorecardResource
+from orchestration.sources import source_version
 
 
 @asset(

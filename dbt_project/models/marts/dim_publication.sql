@@ -3,7 +3,8 @@
 -- publication only if this run publishes; otherwise the next run numbers it again.
 -- published_at is when the dbt build of the publishing run started (dbt's
 -- run_started_at, UTC): a time fixed by the run, not a --vars value, which would make
--- dbt parse the whole project again on every run.
+-- dbt parse the whole project again on every run. A `scorecard run` that finds nothing
+-- changed adds the next row itself, without dbt (orchestration.rerun).
 with
 
 history as (select * from {{ ref('stg_publications') }}),

@@ -1,0 +1,158 @@
+"""Policy: a district-month is read again only when its folder may have changed.
+
+What a partition loads is decided by the entries of its folder(s) and by the code and
+settings that judge them (the ``loader``: contracts, reading code, limits, pseudonym
+key). After a load, raw.partition_fingerprints keeps two digests of those entries:
+
+- the listing: each entry's name, kind, size, modification and change times and inode,
+  which costs one ``stat`` per file;
+- the contents: each entry's name and kind and each regular file's SHA-256.
+
+A later run skips a partition whose listing is the same, or, failing that, whose
+contents are (a file touched, or a landing copied elsewhere, is read but not loaded),
+as long as the loader is the same. Skipping changes nothing: reloading the same bytes
+would write the same rows and audit rows, first ``loaded_at`` kept
+(warehouse.replace_rows).
+
+The listing is taken before the contents are hashed and the files loaded, so a file
+that changes during the run has a newer listing than the one kept, and the next run
+reads it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from orchestration.dates import month_start
+from orchestration.landing import Landing
+from orchestration.warehouse import FINGERPRINT_COLUMNS
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    listing: str
+    contents: str | None = None  # None until hashed, or when a file could not be read
+
+
+def _entries(landing: Landing, key: tuple[str, str]):
+    """(folder's path in the landing, entry) for every entry of the partition's folder(s)."""
+    for folder in sorted(landing.district_folders.get(key, [])):
+        relative = folder.relative_to(landing.root).as_posix()
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda entry: entry.name):
+                yield relative, entry
+
+
+def _name(relative: str, entry: os.DirEntry) -> bytes:
+    return f"{relative}/{entry.name}".encode("utf-8", "surrogateescape") + b"\0"
+
+
+def listing(landing: Landing, key: tuple[str, str]) -> str:
+    """The partition's entries by name, kind, size, times and inode: one stat each."""
+    digest = hashlib.sha256()
+    for relative, entry in _entries(landing, key):
+        found = entry.stat(follow_symlinks=False)
+        digest.update(_name(relative, entry))
+        digest.update(
+            f"{stat.S_IFMT(found.st_mode)} {found.st_size} {found.st_mtime_ns} "
+            f"{found.st_ctime_ns} {found.st_ino}\n".encode()
+        )
+    return digest.hexdigest()
+
+
+def contents(landing: Landing, key: tuple[str, str]) -> str | None:
+    """The partition's entries by name and kind, and each regular file's bytes; None if a
+    file cannot be read (it is then loaded every time, and rejected with its reason)."""
+    digest = hashlib.sha256()
+    for relative, entry in _entries(landing, key):
+        kind = stat.S_IFMT(entry.stat(follow_symlinks=False).st_mode)
+        digest.update(_name(relative, entry) + f"{kind}\n".encode())
+        if kind == stat.S_IFREG:
+            try:
+                digest.update(_file_digest(Path(entry.path)))
+            except OSError:
+                return None
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> bytes:
+    """A file's SHA-256, opened without following a link swapped in since the scan."""
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").digest()
+
+
+@dataclass
+class Plan:
+    """A month's partitions split into those to load and those unchanged since loaded."""
+
+    load: list[tuple[str, str]]
+    unchanged: list[tuple[str, str]]
+    fingerprints: pd.DataFrame  # FINGERPRINT_COLUMNS of every partition read this run
+
+    def of(self, partitions: list[tuple[str, str]]) -> pd.DataFrame:
+        """The fingerprints of ``partitions`` among those read this run."""
+        keys = {(month_start(month), district) for month, district in partitions}
+        pairs = zip(
+            self.fingerprints["reporting_month"], self.fingerprints["district_code"], strict=True
+        )
+        return self.fingerprints[[pair in keys for pair in pairs]]
+
+
+def plan(
+    con: duckdb.DuckDBPyConnection,
+    landing: Landing,
+    partitions: list[tuple[str, str]],
+    loader: str,
+    reload: bool = False,
+) -> Plan:
+    """Which of ``partitions`` to load: every one when ``reload``, else those whose
+    folder's listing and contents both differ from the last load by this ``loader``.
+
+    A partition with no folder is always "loaded" (its rows cleared), which costs nothing.
+    """
+    stored = {} if reload else _stored(con, partitions, loader)
+    to_load, unchanged, rows = [], [], []
+    for key in partitions:
+        if key not in landing.district_folders:
+            to_load.append(key)
+            continue
+        now = Fingerprint(listing(landing, key))
+        before = stored.get(key)
+        if before is not None and before.listing == now.listing:
+            unchanged.append(key)
+            continue
+        now = Fingerprint(now.listing, contents(landing, key))
+        if before is not None and now.contents is not None and before.contents == now.contents:
+            unchanged.append(key)
+        else:
+            to_load.append(key)
+        if now.contents is not None:
+            rows.append((month_start(key[0]), key[1], now.listing, now.contents, loader))
+    return Plan(to_load, unchanged, pd.DataFrame(rows, columns=list(FINGERPRINT_COLUMNS)))
+
+
+def _stored(
+    con: duckdb.DuckDBPyConnection, partitions: list[tuple[str, str]], loader: str
+) -> dict[tuple[str, str], Fingerprint]:
+    keys = pd.DataFrame(
+        [(month_start(month), district) for month, district in partitions],
+        columns=["reporting_month", "district_code"],
+    )
+    con.register("planned_partitions", keys)
+    try:
+        rows = con.execute(
+            "SELECT strftime(reporting_month, '%Y-%m'), district_code, listing, contents "
+            "FROM raw.partition_fingerprints JOIN planned_partitions "
+            "USING (reporting_month, district_code) WHERE loader = ?",
+            [loader],
+        ).fetchall()
+    finally:
+        con.unregister("planned_partitions")
+    return {(month, district): Fingerprint(lst, cnt) for month, district, lst, cnt in rows}
