@@ -15,6 +15,19 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ("orchestration", "contracts", "dbt_project")
 """Every folder whose files decide the published warehouse."""
 PROJECT_SUFFIXES = (".py", ".sql", ".yml", ".yaml", ".csv", ".j2", ".css")
+RAW_SOURCES = (
+    "contracts",
+    "orchestration/reading",
+    "orchestration/landing.py",
+    "orchestration/dates.py",
+    "orchestration/loading",
+    "orchestration/recording",
+    "orchestration/pseudonym.py",
+    "orchestration/warehouse.py",
+    "orchestration/assets/raw.py",
+    "dbt_project/dbt_project.yml",  # the value lists the contracts read
+)
+"""What decides the raw layer's rows: the contracts and the reading and loading code."""
 _NOT_SOURCES = {"target", "logs", "dbt_packages", "__pycache__"}
 
 

@@ -6,9 +6,6 @@ asset, so lineage runs from a landed extract to the staging model that reads it,
 and each carries its contract's result as an asset check.
 """
 
-import hashlib
-from itertools import groupby
-
 from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
@@ -41,37 +38,16 @@ from orchestration.catalogue import indicator_codes
 from orchestration.dates import now_utc
 from orchestration.landing import scan_landing
 from orchestration.loading.districts import DistrictsUnavailable, scan_listed
-from orchestration.loading.load import Load
-from orchestration.loading.months import load_month
 from orchestration.loading.reference import load_reference
-from orchestration.loading.unchanged import plan
 from orchestration.partitions import DISTRICT_MONTHS, split_key
 from orchestration.pseudonym import KeyRejected, Pseudonymiser, load_key
-from orchestration.recording.district_months import (
-    recorded,
-    refresh_listings,
-    write_district_months,
-)
+from orchestration.recording.district_months import load_district_months
 from orchestration.recording.pseudonym_key import KeyChanged, require_same_key
 from orchestration.recording.reference import write_reference
 from orchestration.resources import ScorecardResource
-from orchestration.settings import Limits
-from orchestration.sources import source_version
+from orchestration.sources import RAW_SOURCES, source_version
 
-CODE_VERSION = source_version(
-    [
-        "contracts",
-        "orchestration/reading",
-        "orchestration/landing.py",
-        "orchestration/dates.py",
-        "orchestration/loading",
-        "orchestration/recording",
-        "orchestration/pseudonym.py",
-        "orchestration/warehouse.py",
-        "orchestration/assets/raw.py",
-        "dbt_project/dbt_project.yml",  # the value lists the contracts read
-    ]
-)
+CODE_VERSION = source_version(RAW_SOURCES)
 """The raw assets' rows are decided by the contracts and the reading and loading code."""
 
 
@@ -209,40 +185,20 @@ def district_extracts(context: AssetExecutionContext, scorecard: ScorecardResour
     now = now_utc()
     partitions = sorted(split_key(key) for key in context.partition_keys)
     landing = scan_landing(settings.landing_dir, sorted({district for _, district in partitions}))
-    total = Load()
-    loader = _loader(pseudonymiser)
     with warehouse.connect(settings.work_db) as con:
         try:
             require_same_key(con, pseudonymiser)
         except KeyChanged as problem:
             raise Failure(f"Nothing was loaded: {problem}") from None
-        for month, batch in groupby(partitions, key=lambda partition: partition[0]):
-            todo = plan(con, landing, list(batch), loader, reload=scorecard.reload)
-            load = load_month(
-                landing, month, [district for _, district in todo.load], pseudonymiser, now
-            )
-            write_district_months(con, landing, todo.load, load, todo.of(todo.load))
-            refresh_listings(con, todo.of(todo.unchanged))
-            for part in (load, recorded(con, todo.unchanged)):
-                total.submissions.extend(part.submissions)
-                total.rejected.extend(part.rejected)
-            context.log.info(
-                f"{month}: loaded {len(todo.load)} district-month partition(s), "
-                f"{len(todo.unchanged)} unchanged since loaded"
-            )
+        total = load_district_months(
+            con, landing, partitions, pseudonymiser, now, scorecard.reload, context.log.info
+        )
     # before the results: Dagster writes each partition's event as a result is yielded
     keys = {split_key(key): key for key in context.partition_keys}
     add_partition_metadata(context, partition_metadata(files_of(total), keys, landing))
     yield from results(total, EXTRACT_KEYS, settings.work_db, partitioned=True)
     yield MaterializeResult(asset_key=DISTRICT_FOLDERS)
     yield MaterializeResult(asset_key=SUBMISSIONS)
-
-
-def _loader(pseudonymiser: Pseudonymiser) -> str:
-    """What decides a partition's rows besides its files: the code (CODE_VERSION), the
-    file limits and the pseudonym key. A change to any of them reloads every partition."""
-    loader = f"{CODE_VERSION} {Limits.resolve()} {pseudonymiser.fingerprint()}"
-    return hashlib.sha256(loader.encode()).hexdigest()
 
 
 def _pseudonymiser() -> Pseudonymiser:

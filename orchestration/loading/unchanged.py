@@ -32,6 +32,9 @@ import pandas as pd
 
 from orchestration.dates import month_start
 from orchestration.landing import Landing
+from orchestration.pseudonym import Pseudonymiser
+from orchestration.settings import Limits
+from orchestration.sources import RAW_SOURCES, source_version
 from orchestration.warehouse import FINGERPRINT_COLUMNS
 
 
@@ -86,6 +89,13 @@ def _file_digest(path: Path) -> bytes:
     """A file's SHA-256, opened without following a link swapped in since the scan."""
     with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
         return hashlib.file_digest(handle, "sha256").digest()
+
+
+def loader_version(pseudonymiser: Pseudonymiser) -> str:
+    """What decides a partition's rows besides its files: the code (RAW_SOURCES), the
+    file limits and the pseudonym key. A change to any of them reloads every partition."""
+    loader = f"{source_version(RAW_SOURCES)} {Limits.resolve()} {pseudonymiser.fingerprint()}"
+    return hashlib.sha256(loader.encode()).hexdigest()
 
 
 @dataclass

@@ -1,6 +1,11 @@
-"""Recording a run's district-months: each partition's rows replaced by what was loaded."""
+"""Recording a run's district-months: each partition's rows replaced by what was loaded,
+unless its folder is unchanged since it was."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from itertools import groupby
 
 import duckdb
 import pandas as pd
@@ -10,6 +15,9 @@ from orchestration import warehouse
 from orchestration.dates import month_start
 from orchestration.landing import Landing
 from orchestration.loading.load import Load
+from orchestration.loading.months import load_month
+from orchestration.loading.unchanged import loader_version, plan
+from orchestration.pseudonym import Pseudonymiser
 
 PARTITION_TABLES = (
     *(f"raw.{name}" for name in DISTRICT_EXTRACTS),
@@ -19,6 +27,40 @@ PARTITION_TABLES = (
     "audit.rejected_rows",
 )
 """Every table with rows of a district-month partition (district_code and reporting_month)."""
+
+
+def load_district_months(
+    con: duckdb.DuckDBPyConnection,
+    landing: Landing,
+    partitions: list[tuple[str, str]],
+    pseudonymiser: Pseudonymiser,
+    now: datetime,
+    reload: bool = False,
+    say: Callable[[str], None] = lambda line: None,
+) -> Load:
+    """Load and record ``partitions`` (sorted), a month at a time, each month's files
+    judged together; a partition unchanged since loaded is not read again unless
+    ``reload`` (loading.unchanged). Returns the audit rows of every partition, read or
+    not, for the run's metadata and checks; memory holds one month's records.
+    """
+    total = Load()
+    loader = loader_version(pseudonymiser)
+    for month, batch in groupby(partitions, key=lambda partition: partition[0]):
+        todo = plan(con, landing, list(batch), loader, reload=reload)
+        load = load_month(
+            landing, month, [district for _, district in todo.load], pseudonymiser, now
+        )
+        write_district_months(con, landing, todo.load, load, todo.of(todo.load))
+        refresh_listings(con, todo.of(todo.unchanged))
+        for part in (load, recorded(con, todo.unchanged)):
+            total.submissions.extend(part.submissions)
+            total.rejected.extend(part.rejected)
+        # orchestration.progress follows the months by this line
+        say(
+            f"{month}: loaded {len(todo.load)} district-month partition(s), "
+            f"{len(todo.unchanged)} unchanged since loaded"
+        )
+    return total
 
 
 def write_district_months(

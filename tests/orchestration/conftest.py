@@ -16,10 +16,9 @@ from orchestration import warehouse
 from orchestration.catalogue import indicator_codes
 from orchestration.dates import now_utc
 from orchestration.loading.districts import scan_listed
-from orchestration.loading.months import load_month
 from orchestration.loading.reference import load_reference
 from orchestration.pseudonym import Pseudonymiser, load_key
-from orchestration.recording.district_months import write_district_months
+from orchestration.recording.district_months import load_district_months
 from orchestration.recording.reference import write_reference
 
 
@@ -32,10 +31,8 @@ def load_landing(landing: Path, work_db: Path, now: datetime | None = None) -> l
     scanned, districts = listed.landing, listed.districts
     with warehouse.connect(work_db) as con:
         write_reference(con, scanned, load, pseudonymiser, now)
-        for month in scanned.months:  # as district_extracts does: a month at a time
-            load = load_month(scanned, month, districts, pseudonymiser, now)
-            partitions = [(month, district) for district in districts]
-            write_district_months(con, scanned, partitions, load)
+        partitions = [(month, district) for month in scanned.months for district in districts]
+        load_district_months(con, scanned, sorted(partitions), pseudonymiser, now)
     return districts
 
 

@@ -183,9 +183,10 @@ FIRST_PUBLISHED = (
 )
 
 
-def publish(landing: Path, out: Path) -> None:
+def publish(landing: Path, out: Path) -> str:
     result = scorecard_run(landing, out)
     assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
 
 
 def test_four_publications_keep_each_figure_as_it_stood_across_a_lost_working_database(
@@ -250,8 +251,11 @@ def test_four_publications_keep_each_figure_as_it_stood_across_a_lost_working_da
         assert publications.revised_figures(con, date(2011, 5, 1)) == 4
         assert publications.revised_figures(con, date(2011, 6, 1)) == 0
 
-    # Publication 3: the same landing again adds a publication and no revision rows.
-    publish(landing, out)
+    # Publication 3: the same landing again adds a publication and no revision rows,
+    # published again without a rebuild (orchestration.rerun).
+    assert "published its figures again as publication 3, without rebuilding" in publish(
+        landing, out
+    )
     assert query(out, PUBLICATIONS.format(table="marts.dim_publication"))[2:] == [
         (3, "2011-04", "2011-06")
     ]
