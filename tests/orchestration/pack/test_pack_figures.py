@@ -11,7 +11,7 @@ import pytest
 from orchestration.cli import main
 from orchestration.pack import write_pack
 from tests.conftest import query
-from tests.orchestration.pack.dom import Node, parse
+from tests.orchestration.pack.dom import Node, cell, exact, headline, parse
 from tests.orchestration.pack.handmade import DISTRICTS, SECRET, add_signals, build_warehouse
 
 
@@ -23,22 +23,6 @@ def warehouse(tmp_path: Path) -> Path:
 def pack(warehouse: Path, month: str | None = "2012-03") -> Node:
     summary = write_pack(warehouse, warehouse.with_name(f"pack-{month}.html"), month)
     return parse(summary.path.read_text(encoding="utf-8"))
-
-
-def cell(row: Node, column: str) -> Node:
-    return row.find("td", data_column=column)
-
-
-def exact(node: Node) -> float:
-    """The warehouse's unrounded value, as the <data> element of a cell holds it."""
-    return float(node.find("data").attrs["value"])
-
-
-def headline(page: Node) -> dict[str, Node]:
-    table = page.find("table", id="headline-table")
-    return {
-        r.attrs["data-indicator"]: r for r in table.find_all("tr") if "data-indicator" in r.attrs
-    }
 
 
 def sql_value(warehouse: Path, month: str, district: str, code: str):
