@@ -178,7 +178,8 @@ def _read_audit(con: duckdb.DuckDBPyConnection, warehouse: Warehouse) -> None:
         "ORDER BY district_code NULLS FIRST, extract, file_name",
         [warehouse.month.start],
     )
-    seen = {row["extract"] for row in warehouse.submissions if row["district_code"]}
+    # a file the landing ignored by its name (`referrals (1).csv`) has no extract: no column
+    seen = {r["extract"] for r in warehouse.submissions if r["district_code"] and r["extract"]}
     # the extracts the catalogue's indicators need, in its order (importing the contracts
     # for their names would load pandera: seconds for a list of eight words)
     needed = [n.strip() for entry in catalogue() for n in entry["needs"].split(",")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.cli import main
@@ -166,6 +167,20 @@ def test_data_quality_shows_what_was_received_and_reasons_never_records(warehous
     ]
     html = (warehouse.parent / "pack-2012-03.html").read_text(encoding="utf-8")
     assert SECRET not in html and "raw_record" not in html
+
+
+def test_a_file_ignored_by_its_name_adds_no_column_and_breaks_nothing(warehouse):
+    # the landing records `referrals (1).csv` in a district's folder as ignored, with no
+    # extract: the pack once failed sorting that None among the extracts' names
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "INSERT INTO audit.submissions VALUES ('2012-03-01', 'NOR', NULL, "
+            "'referrals (1).csv', 'ignored', NULL, NULL, NULL, 'not an extract file name')"
+        )
+    submissions = pack(warehouse).find("table", id="submissions")
+    assert "None" not in submissions.text()
+    northam = submissions.find("tr", data_district="NOR")
+    assert northam.find("td", data_extract="referrals").text() == "Loaded (10 rows, 1 rejected)"
 
 
 def test_signal_columns_are_left_out_until_the_warehouse_has_them(warehouse):
