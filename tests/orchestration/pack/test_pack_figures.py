@@ -11,6 +11,7 @@ import pytest
 
 from orchestration.cli import main
 from orchestration.pack import write_pack
+from orchestration.pack.families import family_of
 from tests.conftest import query
 from tests.orchestration.pack.dom import Node, cell, exact, headline, parse
 from tests.orchestration.pack.handmade import DISTRICTS, SECRET, add_signals, build_warehouse
@@ -181,6 +182,17 @@ def test_a_file_ignored_by_its_name_adds_no_column_and_breaks_nothing(warehouse)
     assert "None" not in submissions.text()
     northam = submissions.find("tr", data_district="NOR")
     assert northam.find("td", data_extract="referrals").text() == "Loaded (10 rows, 1 rejected)"
+
+
+def test_the_extracts_received_are_a_column_each_as_the_catalogue_lists_them(warehouse):
+    # indicators.csv's `needs` separates extracts by `|` (`workforce|establishment`): a
+    # column each, in the catalogue's order, not one column for the pair
+    submissions = pack(warehouse).find("table", id="submissions")
+    assert [th.text() for th in submissions.find_all("th") if th.attrs.get("scope") == "col"] == [
+        "District", "referrals", "initial assessments", "core assessments", "allocations",
+        "cp plans", "looked after", "workforce", "establishment"]  # fmt: skip
+    # an indicator's section follows the first extract it needs, whatever its code
+    assert family_of("NEW_CODE", "cp_plans|workforce") == "Child protection and looked after"
 
 
 def test_signal_columns_are_left_out_until_the_warehouse_has_them(warehouse):
