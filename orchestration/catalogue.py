@@ -19,3 +19,9 @@ def indicators() -> tuple[dict[str, str], ...]:
 
 def indicator_codes() -> list[str]:
     return [row["indicator_code"] for row in indicators()]
+
+
+def needed_extracts(needs: str) -> list[str]:
+    """The extracts of an indicator's `needs`, which the seed separates by `|`
+    (indicators.yml: `workforce|establishment`), in the order it lists them."""
+    return [name.strip() for name in needs.split("|")]

@@ -1,4 +1,5 @@
-"""Shared test set-up: a fixed pseudonym key, and small helpers to land files and build.
+"""Shared test set-up: a fixed pseudonym key, small helpers to land files and build, and
+the demo generator's warehouse, built once per session for every folder that reads it.
 
 Tests never touch the developer's key file, Dagster home or warehouse: every path
 is under pytest's tmp_path.
@@ -52,3 +53,22 @@ def landing(tmp_path: Path) -> Path:
     root = tmp_path / "landing"
     root.mkdir()
     return root
+
+
+# Three months across the 2010-11 / 2011-12 boundary keep the build short.
+GENERATED_FIRST_MONTH, GENERATED_LAST_MONTH, GENERATED_SEED = "2011-03", "2011-05", 2012
+
+
+@pytest.fixture(scope="session")
+def generated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's realistic landing through the real pipeline: tests/warehouse checks its
+    rules, tests/orchestration/pack its committee pack. Here, not in either folder's
+    conftest, so one session builds it once."""
+    from scorecard_demo import generate_landing
+
+    root = tmp_path_factory.mktemp("generated")
+    generate_landing(root / "landing", GENERATED_FIRST_MONTH, GENERATED_LAST_MONTH, GENERATED_SEED)
+    warehouse = root / "warehouse.duckdb"
+    outcome = build(root / "landing", warehouse)
+    assert outcome.published, outcome.message
+    return warehouse

@@ -7,6 +7,8 @@ prefix, which names the same extract for every indicator of the catalogue.
 
 from __future__ import annotations
 
+from orchestration.catalogue import needed_extracts
+
 FAMILIES = (
     "Referrals",
     "Assessments",
@@ -43,10 +45,10 @@ _BY_PREFIX = {
 
 
 def family_of(code: str, needs: str | None = None) -> str:
-    """The family of an indicator, from its `needs` (e.g. "workforce, allocations") if
+    """The family of an indicator, from its `needs` (e.g. "workforce|allocations") if
     given, else from its code; an indicator neither names is in "Other indicators"."""
     if needs:
-        first = needs.split(",")[0].strip()
+        first = needed_extracts(needs)[0]
         if first in _BY_EXTRACT:
             return _BY_EXTRACT[first]
     for prefix, family in _BY_PREFIX.items():

@@ -15,6 +15,7 @@ from datetime import date
 import duckdb
 
 from orchestration.catalogue import indicators as catalogue
+from orchestration.catalogue import needed_extracts
 from orchestration.pack.families import family_of
 
 TREND_MONTHS = 24  # the county chart of each indicator
@@ -178,10 +179,11 @@ def _read_audit(con: duckdb.DuckDBPyConnection, warehouse: Warehouse) -> None:
         "ORDER BY district_code NULLS FIRST, extract, file_name",
         [warehouse.month.start],
     )
-    seen = {row["extract"] for row in warehouse.submissions if row["district_code"]}
+    # a file the landing ignored by its name (`referrals (1).csv`) has no extract: no column
+    seen = {r["extract"] for r in warehouse.submissions if r["district_code"] and r["extract"]}
     # the extracts the catalogue's indicators need, in its order (importing the contracts
     # for their names would load pandera: seconds for a list of eight words)
-    needed = [n.strip() for entry in catalogue() for n in entry["needs"].split(",")]
+    needed = [name for entry in catalogue() for name in needed_extracts(entry["needs"])]
     expected = list(dict.fromkeys(needed))
     warehouse.extracts = [*expected, *sorted(seen - set(expected))]
     if _columns(con, "audit", "rejected_rows"):

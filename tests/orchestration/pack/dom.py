@@ -1,5 +1,6 @@
 """The pack's HTML as a tree, parsed by the standard library's HTML parser, so tests
-read cells as a browser would find them rather than matching text."""
+read cells as a browser would find them rather than matching text; and the few ways
+every pack test reads a cell (by its data-column, its exact value, the headline rows)."""
 
 from __future__ import annotations
 
@@ -75,3 +76,19 @@ def parse(html: str) -> Node:
     builder.feed(html)
     builder.close()
     return builder.root
+
+
+def cell(row: Node, column: str) -> Node:
+    return row.find("td", data_column=column)
+
+
+def exact(node: Node) -> float:
+    """The warehouse's unrounded value, as the <data> element of a cell holds it."""
+    return float(node.find("data").attrs["value"])
+
+
+def headline(page: Node) -> dict[str, Node]:
+    table = page.find("table", id="headline-table")
+    return {
+        r.attrs["data-indicator"]: r for r in table.find_all("tr") if "data-indicator" in r.attrs
+    }

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.cli import main
 from orchestration.pack import write_pack
+from orchestration.pack.families import family_of
 from tests.conftest import query
-from tests.orchestration.pack.dom import Node, parse
+from tests.orchestration.pack.dom import Node, cell, exact, headline, parse
 from tests.orchestration.pack.handmade import DISTRICTS, SECRET, add_signals, build_warehouse
 
 
@@ -23,22 +25,6 @@ def warehouse(tmp_path: Path) -> Path:
 def pack(warehouse: Path, month: str | None = "2012-03") -> Node:
     summary = write_pack(warehouse, warehouse.with_name(f"pack-{month}.html"), month)
     return parse(summary.path.read_text(encoding="utf-8"))
-
-
-def cell(row: Node, column: str) -> Node:
-    return row.find("td", data_column=column)
-
-
-def exact(node: Node) -> float:
-    """The warehouse's unrounded value, as the <data> element of a cell holds it."""
-    return float(node.find("data").attrs["value"])
-
-
-def headline(page: Node) -> dict[str, Node]:
-    table = page.find("table", id="headline-table")
-    return {
-        r.attrs["data-indicator"]: r for r in table.find_all("tr") if "data-indicator" in r.attrs
-    }
 
 
 def sql_value(warehouse: Path, month: str, district: str, code: str):
@@ -182,6 +168,31 @@ def test_data_quality_shows_what_was_received_and_reasons_never_records(warehous
     ]
     html = (warehouse.parent / "pack-2012-03.html").read_text(encoding="utf-8")
     assert SECRET not in html and "raw_record" not in html
+
+
+def test_a_file_ignored_by_its_name_adds_no_column_and_breaks_nothing(warehouse):
+    # the landing records `referrals (1).csv` in a district's folder as ignored, with no
+    # extract: the pack once failed sorting that None among the extracts' names
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "INSERT INTO audit.submissions VALUES ('2012-03-01', 'NOR', NULL, "
+            "'referrals (1).csv', 'ignored', NULL, NULL, NULL, 'not an extract file name')"
+        )
+    submissions = pack(warehouse).find("table", id="submissions")
+    assert "None" not in submissions.text()
+    northam = submissions.find("tr", data_district="NOR")
+    assert northam.find("td", data_extract="referrals").text() == "Loaded (10 rows, 1 rejected)"
+
+
+def test_the_extracts_received_are_a_column_each_as_the_catalogue_lists_them(warehouse):
+    # indicators.csv's `needs` separates extracts by `|` (`workforce|establishment`): a
+    # column each, in the catalogue's order, not one column for the pair
+    submissions = pack(warehouse).find("table", id="submissions")
+    assert [th.text() for th in submissions.find_all("th") if th.attrs.get("scope") == "col"] == [
+        "District", "referrals", "initial assessments", "core assessments", "allocations",
+        "cp plans", "looked after", "workforce", "establishment"]  # fmt: skip
+    # an indicator's section follows the first extract it needs, whatever its code
+    assert family_of("NEW_CODE", "cp_plans|workforce") == "Child protection and looked after"
 
 
 def test_signal_columns_are_left_out_until_the_warehouse_has_them(warehouse):
