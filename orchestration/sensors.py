@@ -1,7 +1,8 @@
 """The landing sensor: a run for exactly each district-month whose files changed.
 
 It compares the landing's content digests (sensing.landing_state) with those it
-saw last. Those are kept in a small file beside the working database (a digest per
+saw last, reading again only the folders whose listing (names, sizes, times) changed.
+Those are kept in a small file beside the working database (a digest per
 district-month is megabytes at England scale, too much for a cursor Dagster stores
 and shows on every tick); the cursor, which survives restarts, holds only the
 digest that names that file. A new or
@@ -56,9 +57,17 @@ def landing_sensor(context: SensorEvaluationContext, scorecard: ScorecardResourc
         return SkipReason(f"No landing folder at {settings.landing_dir}")
     folder = _state_folder(settings.work_db)
     seen = _seen(context, folder)
-    state = landing_state(settings.landing_dir)
+    known = {
+        tuple(name.split("|", 1)): (listed, seen["partitions"][name])
+        for name, listed in seen.get("listings", {}).items()
+        if name in seen.get("partitions", {})
+    }
+    state = landing_state(settings.landing_dir, known)
     partitions = {
         f"{month}|{district}": digest for (month, district), digest in state.partitions.items()
+    }
+    listings = {
+        f"{month}|{district}": listed for (month, district), listed in state.listings.items()
     }
     known_months = context.instance.get_dynamic_partitions(MONTHS.name)
     known_districts = context.instance.get_dynamic_partitions(DISTRICTS.name)
@@ -87,7 +96,11 @@ def landing_sensor(context: SensorEvaluationContext, scorecard: ScorecardResourc
                 0,
                 RunRequest(job_name=reference_update.name, run_key=f"reference:{state.reference}"),
             )
-    cursor = _keep({"reference": state.reference, "partitions": partitions}, folder, context.cursor)
+    cursor = _keep(
+        {"reference": state.reference, "partitions": partitions, "listings": listings},
+        folder,
+        context.cursor,
+    )
     if not requests and not new_months and not new_districts:
         return SensorResult(skip_reason="No new or changed files", cursor=cursor)
     return SensorResult(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, SensorResult, build_sensor_context
 
+from orchestration import sensing
 from orchestration.partitions import DISTRICTS, MONTHS
 from orchestration.resources import ScorecardResource
 from orchestration.sensing import landing_state
@@ -208,3 +209,32 @@ def test_a_cursor_whose_state_has_gone_looks_afresh(instance, landing):
         path.unlink()
     result = evaluate(instance, landing, first.cursor)
     assert job_names(result) == ["district_month_update", "reference_update"]
+
+
+def test_a_folder_whose_listing_is_unchanged_is_not_read_again(instance, landing, monkeypatch):
+    """After the first look, a tick reads only the folders whose names, sizes or times
+    changed (and the small reference files): a tick over years of history stays cheap."""
+    land(
+        landing,
+        {
+            "reference/districts.csv": DISTRICTS_CSV,
+            "2011-04/NOR/referrals.csv": REFERRALS,
+            "2011-04/SOU/referrals.csv": REFERRALS,
+        },
+    )
+    first = evaluate(instance, landing, None)
+    read = []
+    digest = sensing._digest  # noqa: SLF001
+
+    def reading(root, paths):
+        read.append(sorted(path.relative_to(root).as_posix() for path in paths))
+        return digest(root, paths)
+
+    monkeypatch.setattr(sensing, "_digest", reading)
+    land(landing, {"2011-04/NOR/workforce.csv": "worker_id\n"})
+    result = evaluate(instance, landing, first.cursor)
+    assert read == [
+        ["2011-04/NOR/referrals.csv", "2011-04/NOR/workforce.csv"],
+        ["reference/districts.csv"],
+    ]
+    assert partition_requests(result) == ["NOR|2011-04"]

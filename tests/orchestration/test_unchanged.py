@@ -51,9 +51,7 @@ def test_after_a_load_every_partition_with_a_folder_is_unchanged(landing, loaded
     assert query(loaded, "SELECT count(*) FROM raw.partition_fingerprints") == [(3,)]
 
 
-def test_a_touched_file_is_hashed_not_loaded_and_its_new_listing_kept(
-    landing, loaded, load_into
-):
+def test_a_touched_file_is_hashed_not_loaded_and_its_new_listing_kept(landing, loaded, load_into):
     before = snapshot(loaded)
     os.utime(landing / "2011-04/NOR/referrals.csv", (1e9, 1e9))
     todo = planned(landing, loaded)
@@ -67,9 +65,7 @@ def test_a_touched_file_is_hashed_not_loaded_and_its_new_listing_kept(
     assert planned(landing, loaded).fingerprints.empty
 
 
-def test_new_bytes_of_the_same_size_and_modification_time_are_loaded(
-    landing, loaded, load_into
-):
+def test_new_bytes_of_the_same_size_and_modification_time_are_loaded(landing, loaded, load_into):
     path = landing / "2011-04/NOR/referrals.csv"
     times = path.stat()
     path.write_text(HEADER + "R1,C1,2011-04-07\nR2,C2,bad\n")  # 05 -> 07: same size
