@@ -15,9 +15,13 @@ DEMO_MONTHS = "2010-04:2012-03"
 DEMO_SEED = 2012
 
 
-def _generate(out: Path, months: str, seed: int) -> int:
+def _generate(
+    out: Path, months: str, seed: int, districts: int | None = None, workers: int = 1
+) -> int:
     """Write the demo landing with the separate scorecard-demo package, which a plain
-    install of the pipeline's wheel does not bring: say how to get it rather than fail."""
+    install of the pipeline's wheel does not bring: say how to get it rather than fail.
+    ``districts``: a made-up county of that many districts instead of Kent's twelve;
+    ``workers``: processes landing districts at once (the bytes are the same)."""
     try:
         from scorecard_demo import generate_landing
     except ModuleNotFoundError as missing:
@@ -31,7 +35,14 @@ def _generate(out: Path, months: str, seed: int) -> int:
         )
 
     first, _, last = months.partition(":")
-    manifest = generate_landing(out, first_month=first, last_month=last or first, seed=seed)
+    manifest = generate_landing(
+        out,
+        first_month=first,
+        last_month=last or first,
+        seed=seed,
+        districts=districts,
+        workers=workers,
+    )
     print(
         f"Wrote a demo landing folder to {out}: {len(manifest.files)} files for "
         f"{len(manifest.districts)} districts, with {len(manifest.bad_rows)} deliberately bad "
@@ -39,6 +50,13 @@ def _generate(out: Path, months: str, seed: int) -> int:
         "items for the pipeline to reject or ignore"
     )
     return 0
+
+
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
 
 
 def _run(settings: Settings, verbose: bool = False, reload: bool = False) -> int:
@@ -133,11 +151,22 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     generate = commands.add_parser(
-        "generate", help="write a demo landing folder (Kent, 12 districts)"
+        "generate", help="write a demo landing folder (Kent's 12 districts, or N made-up ones)"
     )
     generate.add_argument("out", type=Path)
     generate.add_argument("--months", default=DEMO_MONTHS, help="FIRST:LAST, e.g. 2010-04:2012-03")
     generate.add_argument("--seed", type=int, default=DEMO_SEED)
+    generate.add_argument(
+        "--districts",
+        type=_positive,
+        help="a made-up county of N districts, each modelled on one of Kent's (default: Kent)",
+    )
+    generate.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="processes landing districts at once, e.g. 2 for England scale (same bytes)",
+    )
 
     run = commands.add_parser("run", help="ingest a landing folder and publish the warehouse")
     run.add_argument("--landing", help="landing folder (default $SCORECARD_LANDING_DIR)")
@@ -176,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "generate":
-        return _generate(args.out, args.months, args.seed)
+        return _generate(args.out, args.months, args.seed, args.districts, args.workers)
     settings = Settings.resolve(
         getattr(args, "landing", None),
         args.warehouse,

@@ -16,9 +16,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--first-month", default="2010-04")
     parser.add_argument("--last-month", default="2012-03")
     parser.add_argument("--seed", type=int, default=2012)
+    parser.add_argument("--districts", type=int, help="a made-up county of N districts")
+    parser.add_argument("--workers", type=int, default=1, help="processes landing districts")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    manifest = generate_landing(args.out_dir, args.first_month, args.last_month, args.seed)
+    manifest = generate_landing(
+        args.out_dir, args.first_month, args.last_month, args.seed, args.districts, args.workers
+    )
     seconds = time.perf_counter() - started
     rows = sum(f.data_rows for f in manifest.files)
     kinds = Counter(b.kind for b in manifest.bad_rows)

@@ -1,8 +1,8 @@
 """Deliberate faults and harmless oddities, each recorded for the manifest.
 
-Bad rows are a few per month across the county, of the kinds a district
-officer would recognise (an impossible date, a blank child_id, a plan category
-mistyped, a row with a stray comma). Event records behind a bad row are sent
+Bad rows are a few per month across the county (more in a larger one), of the
+kinds a district officer would recognise (an impossible date, a blank child_id, a
+plan category mistyped, a row with a stray comma). Event records behind a bad row are sent
 again, correctly, the next month, as districts do once told, so the restated
 figures are untouched; and no fault is injected in December 2011, whose county
 figures should match the committee report. Exactly one file is broken whole,
@@ -22,6 +22,7 @@ from datetime import date
 import numpy as np
 
 from .corruptions import CORRUPTIONS, FaultyFile
+from .districts import per_county
 from .records import CP_CATEGORIES, REFERRAL_SOURCES
 from .submissions import EVENT_EXTRACTS, EXTRACT_COLUMNS
 from .write import Raw, format_date
@@ -80,10 +81,15 @@ class FaultPlan:
 def plan_faults(
     months: list[str],
     codes: list[str],
+    stand_in: dict[str, str],
     is_workbook: dict[FileKey, bool],
     rng: np.random.Generator,
 ) -> FaultPlan:
-    """Spread faults over every month but the headline month and the last one."""
+    """Spread faults over every month but the headline month and the last one.
+
+    A fault meant for a Kent district goes to ``stand_in[kent_code]`` (the district
+    itself in Kent, the first modelled on it in a made-up county), else to the last.
+    """
     plan = FaultPlan()
     eligible = [m for m in months[:-1] if m != HEADLINE_MONTH]
     if not eligible or not codes:
@@ -93,7 +99,7 @@ def plan_faults(
         return eligible[min(len(eligible) - 1, int(position * len(eligible)))]
 
     def prefer(code: str) -> str:
-        return code if code in codes else codes[-1]
+        return stand_in.get(code, codes[-1])
 
     plan.broken = ((pick(0.6), prefer("TUN"), "core_assessments"), "start_date")
     plan.header_only = (pick(0.15), prefer("SEV"), "looked_after")
@@ -119,7 +125,7 @@ def plan_faults(
 
     step = 0
     for month in eligible:
-        for _ in range(3 + int(rng.integers(0, 3))):
+        for _ in range(per_county(3 + int(rng.integers(0, 3)), len(codes))):
             kind, extract = _CYCLE[step % len(_CYCLE)]
             step += 1
             for _attempt in range(20):

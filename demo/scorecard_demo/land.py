@@ -3,6 +3,7 @@ style, with the faults and oddities the plan gives it, and recorded in the manif
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,17 @@ from .write import FileStyle, header_text, write_csv, write_xlsx
 LOCK_FILE_BYTES = (b"\x0bJ. Marshall" + b" " * 43 + b"\x00" * 110)[:165]
 
 
+@dataclass
+class Landed:
+    """Manifest entries, in the order their files were written."""
+
+    files: list[LandedFile] = field(default_factory=list)
+    bad_rows: list[BadRow] = field(default_factory=list)
+    rejected: list[RejectedFile] = field(default_factory=list)
+    junk: list[JunkPath] = field(default_factory=list)
+    quirks: list[Quirk] = field(default_factory=list)
+
+
 class Lander:
     """Writes one district's month of files, applying faults, and keeps the manifest."""
 
@@ -34,6 +46,21 @@ class Lander:
         self.quirks: list[Quirk] = []
         self.resend: dict[tuple[str, str], set[int]] = {}
         self.draft_rows: list[list[object]] = []
+        self.draft_month: str | None = None  # the month draft_rows were copied from
+
+    def take(self) -> Landed:
+        """The manifest entries since the last take, handed over and forgotten here."""
+        taken = Landed(self.files, self.bad_rows, self.rejected, self.junk, self.quirks)
+        self.files, self.bad_rows, self.rejected, self.junk, self.quirks = [], [], [], [], []
+        return taken
+
+    def add(self, landed: Landed) -> None:
+        """Entries landed elsewhere (another Lander, another process), in writing order."""
+        self.files += landed.files
+        self.bad_rows += landed.bad_rows
+        self.rejected += landed.rejected
+        self.junk += landed.junk
+        self.quirks += landed.quirks
 
     def land_district(
         self,
@@ -47,7 +74,7 @@ class Lander:
         """One district's folder for one month: every extract, each with its own random
         stream, so one file's faults do not shift another's."""
         code = world.profile.code
-        folder_name = styles.folder_name(code, month)
+        folder_name = styles.folder_name(code, world.profile.house_style, month)
         folder = self.out_dir / month / folder_name
         folder.mkdir(parents=True)
         if folder_name != code:
@@ -74,10 +101,11 @@ class Lander:
         oddities the plan gives it, written and entered in the manifest."""
         month, code, extract = key
         end = month_end(month)
-        style = styles.style_for(code, extract, month)
+        house = world.profile.house_style
+        style = styles.style_for(house, extract, month)
         rows, records = self._rows(month, code, extract, world, history, snapshot)
         columns = list(EXTRACT_COLUMNS[extract])
-        styles.apply_house_style(code, extract, style, columns, rows, snapshot, end)
+        styles.apply_house_style(house, extract, style, columns, rows, snapshot, end)
         rows, records, injected, resend = self._faults(key, rows, records, end, style, rng)
         quirk_rows = self._quirk_rows(key, rows, records, style)
         header = [header_text(c, style.header_style) for c in columns]
@@ -93,6 +121,7 @@ class Lander:
         self._junk_beside(key, path, folder.name)
         if extract == "referrals" and not self.draft_rows and len(rows) > 3:
             self.draft_rows = [list(r) for r in rows[:3]]
+            self.draft_month = month
         if resend and not last and extract in EVENT_EXTRACTS:
             self.resend.setdefault((code, extract), set()).update(resend)
 

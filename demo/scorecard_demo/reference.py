@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .districts import DISTRICTS, DistrictProfile, population
+from .districts import DistrictProfile, population, stand_ins
 from .write import FileStyle, write_csv
 
 # indicator, district_code, target 2010-11, target 2011-12, tolerance_pct ("" = blank)
@@ -54,37 +54,50 @@ def financial_year(month: str) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-def target_rows(financial_years: list[str]) -> list[list[object]]:
+def target_rows(financial_years: list[str], stand_in: dict[str, str]) -> list[list[object]]:
+    """Every target for every year; a Kent district's own target goes to its stand-in
+    (itself in Kent, the first district modelled on it in a made-up county), or is left
+    out when the county has none."""
     rows: list[list[object]] = []
     for year in financial_years:
         later = int(year[:4]) >= 2011
         for code, district, before, after, tolerance in TARGETS:
-            rows.append([code, year, district, after if later else before, tolerance])
+            if district in ("", "ALL"):
+                applies = district
+            elif district in stand_in:
+                applies = stand_in[district]
+            else:
+                continue
+            rows.append([code, year, applies, after if later else before, tolerance])
     return rows
 
 
-def write_reference(out_dir: Path, months: list[str]) -> tuple[str, ...]:
+def write_reference(
+    out_dir: Path, months: list[str], profiles: tuple[DistrictProfile, ...]
+) -> tuple[str, ...]:
+    """districts.csv, population.csv and targets.csv for the county of ``profiles``."""
     folder = out_dir / "reference"
     folder.mkdir()
     plain = FileStyle()
     years = sorted({int(m[:4]) for m in months})
     financial_years = sorted({financial_year(m) for m in months})
+    stand_in = stand_ins(profiles)
     write_csv(
         folder / "districts.csv",
         ["district_code", "district_name"],
-        district_rows(DISTRICTS),
+        district_rows(profiles),
         plain,
     )
     write_csv(
         folder / "population.csv",
         ["district_code", "year", "population_0_17"],
-        [[c, str(y), str(p)] for c, y, p in population_rows(DISTRICTS, years)],
+        [[c, str(y), str(p)] for c, y, p in population_rows(profiles, years)],
         plain,
     )
     write_csv(
         folder / "targets.csv",
         ["indicator_code", "financial_year", "district_code", "target", "tolerance_pct"],
-        [[i, f, d, f"{t:g}", tol] for i, f, d, t, tol in target_rows(financial_years)],
+        [[i, f, d, f"{t:g}", tol] for i, f, d, t, tol in target_rows(financial_years, stand_in)],
         plain,
     )
     return ("reference/districts.csv", "reference/population.csv", "reference/targets.csv")

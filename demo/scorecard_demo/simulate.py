@@ -34,7 +34,7 @@ from .records import (
 )
 from .workdays import WorkCalendar, month_key
 
-MOVERS = 24  # children who move between districts and are referred again
+MOVERS = 24  # children who move between Kent's districts and are referred again
 
 
 def _resolve(pointer: np.ndarray) -> np.ndarray:
@@ -249,17 +249,19 @@ def assign_child_ids(worlds: list[DistrictWorld], rng: np.random.Generator) -> N
     """Unique 7-digit ids county-wide; a few children move and are referred elsewhere.
 
     Seven digits and no other id with a run of seven digits: a raw child id found
-    anywhere in the warehouse can only be a leak.
+    anywhere in the warehouse can only be a leak. A made-up county with more than nine
+    million children (England, over ten years) has eight.
     """
     sizes = [len(world.dob) for world in worlds]
-    numbers = rng.choice(9_000_000, size=sum(sizes), replace=False) + 1_000_000
+    lowest = 1_000_000 if sum(sizes) <= 9_000_000 else 10_000_000
+    numbers = rng.choice(9 * lowest, size=sum(sizes), replace=False) + lowest
     offset = 0
     for world, size in zip(worlds, sizes, strict=True):
         world.child_ids = np.array([str(n) for n in numbers[offset : offset + size]], dtype=object)
         offset += size
     if len(worlds) < 2:
         return
-    for _ in range(MOVERS):
+    for _ in range(cfg.per_county(MOVERS, len(worlds))):
         to_index = int(rng.integers(len(worlds)))
         from_index = (to_index + 1 + int(rng.integers(len(worlds) - 1))) % len(worlds)
         to_world, from_world = worlds[to_index], worlds[from_index]

@@ -18,7 +18,10 @@ _PLAIN = FileStyle()
 
 
 def style_for(code: str, extract: str, month: str) -> FileStyle:
-    """The style of ``code``'s ``extract`` file for ``month`` (plain CSV if unknown)."""
+    """The style of ``code``'s ``extract`` file for ``month`` (plain CSV if unknown).
+
+    ``code`` names a house style by the Kent district that exports that way (a made-up
+    district has its model's: ``DistrictProfile.house_style``)."""
     if code == "CAN":
         encoding = "cp1252" if extract in ("referrals", "looked_after") else "utf-8"
         return FileStyle(encoding=encoding, newline="\r\n", date_style="uk", header_style="title")
@@ -56,9 +59,9 @@ def style_for(code: str, extract: str, month: str) -> FileStyle:
     return _PLAIN
 
 
-def folder_name(code: str, month: str) -> str:
+def folder_name(code: str, house_style: str, month: str) -> str:
     """Shepway's August 2011 submission was saved into a lower-case folder."""
-    if code == "SHE" and month == "2011-08":
+    if house_style == "SHE" and month == "2011-08":
         return code.lower()
     return code
 
@@ -79,7 +82,7 @@ LOCALITIES = {
 
 
 def apply_house_style(
-    code: str,
+    house_style: str,
     extract: str,
     style: FileStyle,
     columns: list[str],
@@ -88,7 +91,7 @@ def apply_house_style(
     end: date,
 ) -> None:
     """Valid quirks of a district's export: placeholders and extra columns."""
-    placeholder = allocated_since_placeholder(code)
+    placeholder = allocated_since_placeholder(house_style)
     if placeholder and extract == "allocations":
         for row in rows:
             if row[3] is not None:
@@ -98,7 +101,7 @@ def apply_house_style(
         return
     columns.append(extra)
     if extra == "locality":
-        places = LOCALITIES.get(code, ("Central", "North", "South"))
+        places = LOCALITIES.get(house_style, ("Central", "North", "South"))
         for row in rows:
             digits = "".join(ch for ch in str(row[0]) if ch.isdigit()) or "0"
             row.append(places[int(digits) % len(places)])

@@ -113,6 +113,28 @@ def test_generate_writes_the_demo_landing_and_says_what_it_holds(capsys, tmp_pat
     assert (landing / "tmp" / "referrals_draft.csv").is_file()
 
 
+def test_generate_districts_writes_a_made_up_county(capsys, tmp_path):
+    landing = tmp_path / "landing"
+    argv = ["generate", str(landing), "--months", "2011-12", "--districts", "2", "--workers", "2"]
+    assert main(argv) == 0
+    # 2 made-up districts x 8 extracts = 16 files, nothing bad in the headline month
+    assert capsys.readouterr().out == (
+        f"Wrote a demo landing folder to {landing}: 16 files for 2 districts, with 0 "
+        "deliberately bad rows, 0 broken file and 1 junk items for the pipeline to reject "
+        "or ignore\n"
+    )
+    assert sorted(p.name for p in (landing / "2011-12").iterdir()) == ["ASH001", "BRA002"]
+
+
+@pytest.mark.parametrize("count", ["0", "-3", "many"])
+def test_generate_refuses_a_county_without_districts(capsys, tmp_path, count):
+    with pytest.raises(SystemExit) as exited:
+        main(["generate", str(tmp_path / "landing"), "--districts", count])
+    assert exited.value.code == 2
+    assert "--districts" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- `scorecard run`: one writer at a time, a line per stage ----------------------------
 
 
