@@ -15,7 +15,7 @@ from orchestration import warehouse
 from orchestration.dates import month_start
 from orchestration.landing import Landing
 from orchestration.loading.load import Load
-from orchestration.loading.months import load_month
+from orchestration.loading.parallel import month_loads
 from orchestration.loading.unchanged import loader_version, plan
 from orchestration.pseudonym import Pseudonymiser
 
@@ -37,19 +37,24 @@ def load_district_months(
     now: datetime,
     reload: bool = False,
     say: Callable[[str], None] = lambda line: None,
+    **parallel,
 ) -> Load:
     """Load and record ``partitions`` (sorted), a month at a time, each month's files
     judged together; a partition unchanged since loaded is not read again unless
-    ``reload`` (loading.unchanged). Returns the audit rows of every partition, read or
-    not, for the run's metadata and checks; memory holds one month's records.
+    ``reload`` (loading.unchanged). Months are read on every core and written here in
+    order (loading.parallel; ``parallel`` passes its options). Returns the audit rows of
+    every partition, read or not, for the run's metadata and checks; memory holds a few
+    months' records.
     """
     total = Load()
     loader = loader_version(pseudonymiser)
-    for month, batch in groupby(partitions, key=lambda partition: partition[0]):
-        todo = plan(con, landing, list(batch), loader, reload=reload)
-        load = load_month(
-            landing, month, [district for _, district in todo.load], pseudonymiser, now
-        )
+    plans = [
+        (month, plan(con, landing, list(batch), loader, reload=reload))
+        for month, batch in groupby(partitions, key=lambda partition: partition[0])
+    ]
+    reading = [(month, [district for _, district in todo.load]) for month, todo in plans]
+    loads = month_loads(landing, reading, pseudonymiser, now, **parallel)
+    for (month, todo), load in zip(plans, loads, strict=True):
         write_district_months(con, landing, todo.load, load, todo.of(todo.load))
         refresh_listings(con, todo.of(todo.unchanged))
         for part in (load, recorded(con, todo.unchanged)):
