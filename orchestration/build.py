@@ -109,7 +109,7 @@ def build_warehouse(
             verbose,
             reload,
         )
-        if result.success and settings.warehouse.exists():
+        if result.success and _published(result):  # the pack too: a rerun would not write it
             rerun.record(settings, inputs)
 
     if shrunk := _shrinkage_found(result):
