@@ -33,7 +33,12 @@ from orchestration.loading.districts import DistrictsUnavailable, scan_listed
 from orchestration.partitions import DISTRICTS, MONTHS, district_month_key, register
 from orchestration.progress import Progress
 from orchestration.pseudonym import KeyRejected, load_key
-from orchestration.settings import Settings, console_log_level, dagster_home
+from orchestration.settings import (
+    Settings,
+    console_log_level,
+    dagster_home,
+    planned_events_per_asset,
+)
 from orchestration.writer_lock import Holder, writer_lock
 
 
@@ -180,7 +185,7 @@ def _execute(
             ),
         }
     dagster_instance.add_event_listener(run_id, progress)
-    with _quiet(verbose):
+    with _quiet(verbose), planned_events_per_asset():
         return defs.resolve_job_def(job_name).execute_in_process(
             run_config=run_config,
             instance=dagster_instance,
