@@ -18,6 +18,7 @@ import pandas as pd
 
 from contracts.fields import SQL_TYPES
 from contracts.registry import DISTRICT_EXTRACTS, REFERENCE_FILES
+from orchestration.dates import month_start
 
 PUBLISHED_SCHEMAS = ("marts", "audit")
 PUBLISHED_STORAGE_VERSION = "v1.4.0"
@@ -111,6 +112,15 @@ def _table_columns() -> dict[str, dict[str, str]]:
 
 
 TABLES = _table_columns()
+
+
+def partition_keys(partitions: list[tuple[str, str]]) -> pd.DataFrame:
+    """(month, district) pairs as the columns every district-month table is keyed by, to
+    register and join in SQL."""
+    return pd.DataFrame(
+        [(month_start(month), district) for month, district in partitions],
+        columns=list(_PARTITION_COLUMNS),
+    )
 
 
 @contextmanager

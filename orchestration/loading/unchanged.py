@@ -35,7 +35,7 @@ from orchestration.landing import Landing
 from orchestration.pseudonym import Pseudonymiser
 from orchestration.settings import Limits
 from orchestration.sources import RAW_SOURCES, source_version
-from orchestration.warehouse import FINGERPRINT_COLUMNS
+from orchestration.warehouse import FINGERPRINT_COLUMNS, partition_keys
 
 
 @dataclass(frozen=True)
@@ -151,10 +151,7 @@ def plan(
 def _stored(
     con: duckdb.DuckDBPyConnection, partitions: list[tuple[str, str]], loader: str
 ) -> dict[tuple[str, str], Fingerprint]:
-    keys = pd.DataFrame(
-        [(month_start(month), district) for month, district in partitions],
-        columns=["reporting_month", "district_code"],
-    )
+    keys = partition_keys(partitions)
     con.register("planned_partitions", keys)
     try:
         rows = con.execute(

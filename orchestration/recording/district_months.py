@@ -12,7 +12,6 @@ import pandas as pd
 
 from contracts.registry import DISTRICT_EXTRACTS
 from orchestration import warehouse
-from orchestration.dates import month_start
 from orchestration.landing import Landing
 from orchestration.loading.load import Load
 from orchestration.loading.parallel import month_loads
@@ -81,10 +80,7 @@ def write_district_months(
     are written in the same transaction as the rows, so a kill never leaves a partition
     that looks loaded from files it was not loaded from.
     """
-    keys = pd.DataFrame(
-        [(month_start(month), district) for month, district in partitions],
-        columns=["reporting_month", "district_code"],
-    )
+    keys = warehouse.partition_keys(partitions)
     frames = load.frames()
     present = [key in landing.district_folders for key in partitions]
     frames["raw.district_folders"] = keys[present]
@@ -107,10 +103,7 @@ def recorded(con: duckdb.DuckDBPyConnection, partitions: list[tuple[str, str]]) 
     load = Load()
     if not partitions:
         return load
-    keys = pd.DataFrame(
-        [(month_start(month), district) for month, district in partitions],
-        columns=["reporting_month", "district_code"],
-    )
+    keys = warehouse.partition_keys(partitions)
     con.register("recorded_partitions", keys)
     try:
         submissions = con.execute(
