@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from orchestration.listings import entry_line
 from orchestration.pseudonym import KeyRejected, Pseudonymiser, load_key
 from orchestration.settings import Settings, scorecard_environment
 from orchestration.sources import project_version
@@ -43,12 +43,7 @@ def landing_listing(root: Path) -> str:
         folders.sort()
         for name in sorted(folders + files):
             path = os.path.join(folder, name)
-            found = os.lstat(path)
-            digest.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape"))
-            digest.update(
-                f"\0{stat.S_IFMT(found.st_mode)} {found.st_size} {found.st_mtime_ns} "
-                f"{found.st_ctime_ns} {found.st_ino}\n".encode()
-            )
+            digest.update(entry_line(os.path.relpath(path, root), os.lstat(path)))
     return digest.hexdigest()
 
 

@@ -32,6 +32,7 @@ import pandas as pd
 
 from orchestration.dates import month_start
 from orchestration.landing import Landing
+from orchestration.listings import entry_line
 from orchestration.pseudonym import Pseudonymiser
 from orchestration.settings import Limits
 from orchestration.sources import RAW_SOURCES, source_version
@@ -40,8 +41,10 @@ from orchestration.warehouse import FINGERPRINT_COLUMNS, partition_keys
 
 @dataclass(frozen=True)
 class Fingerprint:
+    """What a partition was last loaded from (raw.partition_fingerprints)."""
+
     listing: str
-    contents: str | None = None  # None until hashed, or when a file could not be read
+    contents: str
 
 
 def _entries(landing: Landing, key: tuple[str, str]):
@@ -53,20 +56,12 @@ def _entries(landing: Landing, key: tuple[str, str]):
                 yield relative, entry
 
 
-def _name(relative: str, entry: os.DirEntry) -> bytes:
-    return f"{relative}/{entry.name}".encode("utf-8", "surrogateescape") + b"\0"
-
-
 def listing(landing: Landing, key: tuple[str, str]) -> str:
-    """The partition's entries by name, kind, size, times and inode: one stat each."""
+    """The partition's entries by name, kind, size, times and inode (orchestration.listings):
+    one stat each."""
     digest = hashlib.sha256()
     for relative, entry in _entries(landing, key):
-        found = entry.stat(follow_symlinks=False)
-        digest.update(_name(relative, entry))
-        digest.update(
-            f"{stat.S_IFMT(found.st_mode)} {found.st_size} {found.st_mtime_ns} "
-            f"{found.st_ctime_ns} {found.st_ino}\n".encode()
-        )
+        digest.update(entry_line(f"{relative}/{entry.name}", entry.stat(follow_symlinks=False)))
     return digest.hexdigest()
 
 
@@ -76,7 +71,8 @@ def contents(landing: Landing, key: tuple[str, str]) -> str | None:
     digest = hashlib.sha256()
     for relative, entry in _entries(landing, key):
         kind = stat.S_IFMT(entry.stat(follow_symlinks=False).st_mode)
-        digest.update(_name(relative, entry) + f"{kind}\n".encode())
+        name = f"{relative}/{entry.name}".encode("utf-8", "surrogateescape")
+        digest.update(name + f"\0{kind}\n".encode())
         if kind == stat.S_IFREG:
             try:
                 digest.update(_file_digest(Path(entry.path)))
@@ -133,18 +129,17 @@ def plan(
         if key not in landing.district_folders:
             to_load.append(key)
             continue
-        now = Fingerprint(listing(landing, key))
-        before = stored.get(key)
-        if before is not None and before.listing == now.listing:
+        listed, before = listing(landing, key), stored.get(key)
+        if before is not None and before.listing == listed:
             unchanged.append(key)
             continue
-        now = Fingerprint(now.listing, contents(landing, key))
-        if before is not None and now.contents is not None and before.contents == now.contents:
+        hashed = contents(landing, key)  # after the listing: a later change lists anew
+        if before is not None and hashed is not None and before.contents == hashed:
             unchanged.append(key)
         else:
             to_load.append(key)
-        if now.contents is not None:
-            rows.append((month_start(key[0]), key[1], now.listing, now.contents, loader))
+        if hashed is not None:
+            rows.append((month_start(key[0]), key[1], listed, hashed, loader))
     return Plan(to_load, unchanged, pd.DataFrame(rows, columns=list(FINGERPRINT_COLUMNS)))
 
 
