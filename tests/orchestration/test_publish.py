@@ -178,10 +178,13 @@ def test_a_failing_blocking_check_stops_the_publish(published):
         raise_on_error=False,
     )
     evaluations = {
-        evaluation.asset_key: evaluation.passed
-        for evaluation in result.get_asset_check_evaluations()
+        evaluation.asset_key: evaluation for evaluation in result.get_asset_check_evaluations()
     }
-    assert evaluations[SCORECARD_MONTHLY] is False
+    assert evaluations[SCORECARD_MONTHLY].passed is False
+    # only the month whose rows differ from the published file's is validated
+    assert evaluations[SCORECARD_MONTHLY].metadata["months_validated"].value == 1
+    assert evaluations[FCT_WORKFORCE_MONTHLY].passed is True
+    assert evaluations[FCT_WORKFORCE_MONTHLY].metadata["months_validated"].value == 0
     assert not result.asset_materializations_for_node("publish__published_warehouse")
     assert sha256(warehouse) == before
 
