@@ -24,12 +24,10 @@ datasource does not work with DuckDB 2.0, and dagster-ge only supports GX < 1.0)
 Only the months holding a row the published file does not hold (over the columns a
 suite reads) are validated, one financial year at a time: a resubmitted month costs a
 year's validation, not the history's, and memory stays flat however long the history.
-The import of great-expectations is started while dbt runs, so it costs no wall time.
+great-expectations is imported while dbt runs (orchestration.preload).
 A failing suite stops the publish: the published file stays as it was.
 """
 
-import importlib
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,18 +165,6 @@ class Validator:
 def validate(frame: pd.DataFrame, expectations: list, name: str) -> list[dict]:
     """Run a GX suite on one frame; one summary per expectation."""
     return Validator(expectations, name).run(frame)
-
-
-def import_in_background() -> None:
-    """Start importing great-expectations (seconds of CPU) in a thread of its own.
-
-    The dbt step calls this as dbt starts: dbt works in a child process, so the import is
-    done by the time the suites run after it, which then find the module imported (a
-    second import of a module waits for the first to finish).
-    """
-    threading.Thread(
-        target=importlib.import_module, args=("great_expectations",), daemon=True
-    ).start()
 
 
 def months_to_validate(con: duckdb.DuckDBPyConnection, suite: Suite, published: Path) -> list:

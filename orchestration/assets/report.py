@@ -5,8 +5,6 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from orchestration.assets.publish import published_warehouse
-from orchestration.pack import write_pack
-from orchestration.pack.figures import months_of
 from orchestration.resources import ScorecardResource
 from orchestration.sources import source_version
 
@@ -33,6 +31,11 @@ from orchestration.sources import source_version
     ),
 )
 def committee_pack(context: AssetExecutionContext, scorecard: ScorecardResource):
+    # matplotlib is imported here, not by every process that loads the definitions (the
+    # sensor's ticks, the UI's code server); a run imports it while dbt runs (preload)
+    from orchestration.pack import write_pack
+    from orchestration.pack.figures import months_of
+
     settings = scorecard.settings()
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         months = months_of(con)

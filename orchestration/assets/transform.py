@@ -16,8 +16,8 @@ from dagster_shared.record import replace
 
 from orchestration import publications
 from orchestration.assets import WAREHOUSE_POOL
-from orchestration.assets.quality import import_in_background
 from orchestration.dbt_project import DBT_PROJECT, building, ensure_manifest
+from orchestration.preload import import_in_background
 from orchestration.report import county_scorecard_markdown
 from orchestration.resources import ScorecardResource
 
@@ -100,7 +100,7 @@ def scorecard_dbt(
     # Model results are held until dbt has closed the database, so that their row
     # counts (and the county scorecard) can be read from it and shown with them.
     held = []
-    import_in_background()  # the checks after dbt need it; dbt leaves this process idle
+    import_in_background()  # what the steps after dbt need, while dbt leaves us idle
     invocation = building(dbt, settings.work_db).cli(
         # unit tests prove the SQL in CI (tests/dbt); production builds run data tests only
         ["build", "--exclude-resource-type", "unit_test"],

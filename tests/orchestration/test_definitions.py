@@ -196,3 +196,28 @@ def test_no_definition_metadata_is_unserializable_but_dagster_dbts_own():
             if "(unserializable)" in str(getattr(value, "value", "")):
                 found.add(name)
     assert found <= DBT_INTERNALS
+
+
+def test_loading_the_definitions_leaves_the_slow_imports_to_the_steps_that_need_them():
+    """Every sensor tick and code server loads the definitions: great-expectations and
+    matplotlib (seconds each) are imported by a run, while dbt runs (orchestration.preload)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, orchestration.definitions; "
+        "print(sorted(m for m in ('great_expectations', 'matplotlib') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_preloading_imports_each_module_in_a_thread():
+    import sys
+
+    from orchestration.preload import import_in_background
+
+    sys.modules.pop("colorsys", None)  # a small module nothing here needs
+    import_in_background(("json", "colorsys")).join(timeout=30)
+    assert "colorsys" in sys.modules
