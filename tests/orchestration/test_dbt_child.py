@@ -41,3 +41,30 @@ def test_the_working_database_reaches_dbt_through_the_childs_environment_alone(t
     assert split_work_db(["parse", "--quiet"]) == (None, ["parse", "--quiet"])
     assert dbt_environment(work_db)["SCORECARD_WORK_DB"] == str(work_db)
     assert dict(os.environ) == before
+
+
+def test_a_dbt_command_starts_no_version_probe_and_loads_no_adapter_here(tmp_path, monkeypatch):
+    """dagster-dbt ran `dbt --version` and loaded dbt's adapter in this process before
+    every command (about 12 s); ScorecardDbtCli skips both. The version it states is the
+    one the dbt it runs reports, and the private names it overrides still exist."""
+    import subprocess
+
+    from dagster_dbt import DbtCliResource
+    from dagster_dbt.core import resource as dagster_dbt_resource
+
+    dbt = dbt_resource(DBT_PROJECT)
+    assert {"_cli_version", "_initialize_dbt_core_adapter"} <= set(vars(DbtCliResource))
+    reported = subprocess.run(
+        [dbt.dbt_executable, "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"installed: {dbt._cli_version}" in reported
+
+    def no_child(*args, **kwargs):
+        raise AssertionError(f"dagster-dbt started {args}")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_child)
+    invocation = building(dbt, tmp_path / "work.duckdb").cli(
+        ["parse", "--quiet"], target_path=tmp_path / "target"
+    )
+    assert invocation.adapter is None
+    assert invocation.wait().is_successful()
