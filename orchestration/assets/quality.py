@@ -154,8 +154,8 @@ class Validator:
                 "column": result.expectation_config.kwargs.get("column"),
                 "success": bool(result.success),
                 "unexpected_count": result.result.get("unexpected_count"),
-                "sample": [str(v) for v in (result.result.get("partial_unexpected_list") or [])][
-                    :5
+                "sample": [
+                    str(v) for v in (result.result.get("partial_unexpected_list") or [])[:5]
                 ],
             }
             for result in results.results
@@ -176,23 +176,25 @@ def months_to_validate(con: duckdb.DuckDBPyConnection, suite: Suite, published: 
     cannot be read as a scorecard of this shape, or when the suite's own code is newer
     than the file (a changed suite has not judged what is published).
     """
-    every_month = f"SELECT DISTINCT month_start FROM ({suite.rows_sql.format(db='')}) ORDER BY 1"
-    if not published.exists() or published.stat().st_mtime < Path(__file__).stat().st_mtime:
-        return [month for (month,) in con.execute(every_month).fetchall()]
-    try:
-        con.execute("ATTACH ? AS published (READ_ONLY)", [str(published)])
-    except duckdb.Error:
-        return [month for (month,) in con.execute(every_month).fetchall()]
-    try:
-        changed = (
-            f"SELECT DISTINCT month_start FROM ({suite.rows_sql.format(db='')} "
-            f"EXCEPT {suite.rows_sql.format(db='published.')}) ORDER BY 1"
-        )
-        return [month for (month,) in con.execute(changed).fetchall()]
-    except duckdb.Error:
-        return [month for (month,) in con.execute(every_month).fetchall()]
-    finally:
-        con.execute("DETACH published")
+
+    def months_in(rows: str) -> list:
+        query = f"SELECT DISTINCT month_start FROM ({rows}) ORDER BY 1"
+        return [month for (month,) in con.execute(query).fetchall()]
+
+    working = suite.rows_sql.format(db="")
+    if published.exists() and published.stat().st_mtime >= Path(__file__).stat().st_mtime:
+        try:
+            con.execute("ATTACH ? AS published (READ_ONLY)", [str(published)])
+        except duckdb.Error:
+            pass  # not a database: every month
+        else:
+            try:
+                return months_in(f"{working} EXCEPT {suite.rows_sql.format(db='published.')}")
+            except duckdb.Error:
+                pass  # not a scorecard of this shape: every month
+            finally:
+                con.execute("DETACH published")
+    return months_in(working)
 
 
 def _check_result(suite: Suite, summaries: list[dict], months: list) -> AssetCheckResult:
